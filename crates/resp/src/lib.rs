@@ -1,0 +1,16 @@
+//! RESP2/RESP3 codec for Hearth: the protocol-neutral [`Frame`], the reply
+//! encoder, the zero-copy request parser and a full frame decoder.
+//!
+//! This crate knows nothing of the server: no I/O, no async runtime, no
+//! commands. It turns bytes into requests and reply values into bytes, with
+//! Redis 7.4's exact wire behaviour (error texts, limits, RESP2 fallbacks for
+//! RESP3 types, number formatting).
+
+mod double;
+mod error;
+mod frame;
+mod grisu;
+
+pub use double::{format_double, MAX_DOUBLE_LEN};
+pub use error::ProtocolError;
+pub use frame::{Frame, Protocol};
