@@ -6,12 +6,16 @@
 //! Redis 7.4's exact wire behaviour (error texts, limits, RESP2 fallbacks for
 //! RESP3 types, number formatting).
 
+mod args;
 mod double;
 mod encode;
 mod error;
 mod frame;
 mod grisu;
+mod inline;
+mod request;
 
+pub use args::{Args, OwnedArgs};
 pub use double::{format_double, MAX_DOUBLE_LEN};
 pub use encode::{
     encode, write_array_header, write_attribute_header, write_big_number, write_boolean,
@@ -20,3 +24,4 @@ pub use encode::{
 };
 pub use error::ProtocolError;
 pub use frame::{Frame, Protocol};
+pub use request::{parse_command, parse_command_unauthenticated, ParseLimits, Request};
