@@ -7,6 +7,7 @@
 //! RESP3 types, number formatting).
 
 mod args;
+mod decode;
 mod double;
 mod encode;
 mod error;
@@ -16,6 +17,7 @@ mod inline;
 mod request;
 
 pub use args::{Args, OwnedArgs};
+pub use decode::{decode_frame, MAX_DEPTH};
 pub use double::{format_double, MAX_DOUBLE_LEN};
 pub use encode::{
     encode, write_array_header, write_attribute_header, write_big_number, write_boolean,
