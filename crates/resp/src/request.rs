@@ -219,8 +219,25 @@ fn parse_args(
     auth_required: bool,
     req: &mut Request,
 ) -> Result<Option<usize>, ProtocolError> {
+    let max_len = if auth_required {
+        limits
+            .max_bulk_len
+            .min(ParseLimits::UNAUTHENTICATED_MAX_BULK_LEN)
+    } else {
+        limits.max_bulk_len
+    };
     let mut pos = req.resume;
     while req.pending > 0 {
+        if let Some((len, start)) = fast_bulk_header(buf, pos, max_len, limits.max_inline_len) {
+            let end = start + len;
+            if buf.len() < end.saturating_add(2) {
+                break;
+            }
+            req.spans.push((start, end));
+            req.pending -= 1;
+            pos = end + 2;
+            continue;
+        }
         let cr = match find_line_end(buf, pos, limits.max_inline_len) {
             LineEnd::At(cr) => cr,
             LineEnd::Incomplete => break,
@@ -253,6 +270,45 @@ fn parse_args(
     } else {
         Ok(Some(pos))
     }
+}
+
+/// The common case of a `$<len>\r` line, read in one pass: canonical
+/// digits up to `max_len`, the `\r` (within `max_line` bytes) and the byte
+/// after it present.
+/// Returns the length and where the data starts; `None` sends the caller to
+/// the general path, which also produces the errors.
+#[inline]
+fn fast_bulk_header(
+    buf: &[u8],
+    pos: usize,
+    max_len: usize,
+    max_line: usize,
+) -> Option<(usize, usize)> {
+    let line = buf.get(pos..)?;
+    if line.first() != Some(&b'$') {
+        return None;
+    }
+    let mut len: u64 = 0;
+    let mut i = 1;
+    // At most 18 digits: no overflow, and far below any sane limit check.
+    while i <= 18 {
+        let d = line.get(i)?.wrapping_sub(b'0');
+        if d > 9 {
+            break;
+        }
+        len = len * 10 + u64::from(d);
+        i += 1;
+    }
+    let canonical = i == 2 || (i > 2 && line[1] != b'0');
+    if !canonical
+        || line.get(i) != Some(&b'\r')
+        || i + 1 >= line.len()
+        || i > max_line
+        || len > max_len as u64
+    {
+        return None;
+    }
+    Some((len as usize, pos + i + 2))
 }
 
 fn fail(req: &mut Request, err: ProtocolError) -> Result<Option<usize>, ProtocolError> {
