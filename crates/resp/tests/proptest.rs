@@ -268,6 +268,21 @@ proptest! {
     }
 
     #[test]
+    fn parse_outcome_of_arbitrary_bytes_does_not_depend_on_the_split(
+        data in vec(prop::sample::select(&b"*$\r\n0123-\" 'x"[..]), 0..120),
+        cut in any::<prop::sample::Index>(),
+        small in any::<bool>(),
+    ) {
+        let limits = if small {
+            ParseLimits { max_bulk_len: 8, max_multibulk_len: 4, max_inline_len: 16 }
+        } else {
+            ParseLimits::default()
+        };
+        let cut = cut.index(data.len() + 1);
+        prop_assert_eq!(outcomes(&data, &limits, data.len()), outcomes(&data, &limits, cut));
+    }
+
+    #[test]
     fn decode_frame_never_panics_on_arbitrary_bytes(
         data in prop_oneof![
             vec(any::<u8>(), 0..200),
@@ -291,6 +306,30 @@ proptest! {
             prop_assert_eq!(back.to_bits(), v.to_bits());
         }
     }
+}
+
+/// Every request (or the error) parsed from `data` fed in two pieces.
+fn outcomes(data: &[u8], limits: &ParseLimits, cut: usize) -> Vec<Result<Command, ProtocolError>> {
+    let mut req = Request::new();
+    let mut out = Vec::new();
+    let mut pos = 0;
+    for end in [cut, data.len()] {
+        while pos < end {
+            let window = &data[pos..end];
+            match parse_command(window, limits, &mut req) {
+                Ok(Some(n)) => {
+                    out.push(Ok(req.args(window).iter().map(<[u8]>::to_vec).collect()));
+                    pos += n;
+                }
+                Ok(None) => break,
+                Err(e) => {
+                    out.push(Err(e));
+                    return out;
+                }
+            }
+        }
+    }
+    out
 }
 
 fn only_resp2_types(frame: &Frame) -> bool {
