@@ -1,0 +1,161 @@
+//! From parsed arguments to a reply: lookup, arity, authentication,
+//! subscribed-mode and MULTI checks, key locking, the handler call,
+//! statistics, the slow log and MONITOR.
+
+use std::time::Instant;
+
+use bytes::Bytes;
+use hearth_resp::{Args, Frame};
+
+use super::{flag, lookup, CommandSpec, Ctx};
+use crate::conn::client::ClientState;
+use crate::keyspace::Guards;
+use crate::reply::{err, err_owned, wrong_arity};
+use crate::server::stats::{SlowEntry, Stats};
+use crate::server::Shared;
+
+fn unknown_command(args: Args<'_>) -> Frame {
+    let mut rest = String::new();
+    for a in args.iter().skip(1).take(15) {
+        rest.push('\'');
+        rest.push_str(&String::from_utf8_lossy(&a[..a.len().min(128)]));
+        rest.push_str("' ");
+    }
+    let name = String::from_utf8_lossy(&args[0][..args[0].len().min(128)]).into_owned();
+    err_owned(format!("ERR unknown command '{name}', with args beginning with: {rest}"))
+}
+
+/// Resolves a command and its subcommand, or the error Redis gives.
+fn resolve(args: Args<'_>) -> Result<(&'static CommandSpec, String), Frame> {
+    let spec = lookup(&args[0]).ok_or_else(|| unknown_command(args))?;
+    if spec.subcommands.is_empty() {
+        if !arity_ok(spec.arity, args.len()) {
+            return Err(wrong_arity(spec.name));
+        }
+        return Ok((spec, String::new()));
+    }
+    if args.len() < 2 {
+        return Err(wrong_arity(spec.name));
+    }
+    let Some(sub) = spec.subcommand(&args[1]) else {
+        let sub = String::from_utf8_lossy(&args[1][..args[1].len().min(128)]).into_owned();
+        return Err(err_owned(format!(
+            "ERR unknown subcommand '{sub}'. Try {}.",
+            format!("{} HELP", spec.name).to_uppercase()
+        )));
+    };
+    let full = format!("{}|{}", spec.name, sub.name);
+    if !arity_ok(sub.arity, args.len()) {
+        return Err(wrong_arity(&full));
+    }
+    Ok((sub, full))
+}
+
+/// Resolves a command (and subcommand) from its arguments.
+pub fn resolve_spec(args: Args<'_>) -> Result<&'static CommandSpec, Frame> {
+    resolve(args).map(|(spec, _)| spec)
+}
+
+fn arity_ok(arity: i32, argc: usize) -> bool {
+    if arity >= 0 {
+        argc == arity as usize
+    } else {
+        argc >= (-arity) as usize
+    }
+}
+
+const MULTI_CONTROL: &[&str] = &["exec", "discard", "multi", "watch", "quit", "reset"];
+const PUBSUB_ALLOWED: &[&str] =
+    &["subscribe", "ssubscribe", "unsubscribe", "sunsubscribe", "psubscribe", "punsubscribe", "ping", "quit", "reset"];
+
+/// Runs one client command and returns its reply (more replies, if any, are
+/// appended to `followups`).
+pub fn execute(
+    shared: &'static Shared,
+    client: &mut ClientState,
+    guards: &mut Guards,
+    args: Args<'_>,
+    followups: &mut Vec<Frame>,
+) -> Frame {
+    let (spec, _full) = match resolve(args) {
+        Ok(found) => found,
+        Err(e) => {
+            if client.multi.is_some() {
+                client.multi_error = true;
+            }
+            return e;
+        }
+    };
+    client.handle.set_last_cmd(spec);
+    if !client.authenticated && !spec.has(flag::NO_AUTH) {
+        if client.multi.is_some() {
+            client.multi_error = true;
+        }
+        return err("NOAUTH Authentication required.");
+    }
+    if client.in_resp2_pubsub() && !PUBSUB_ALLOWED.contains(&spec.name) {
+        return err_owned(format!(
+            "ERR Can't execute '{}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context",
+            String::from_utf8_lossy(&args[0]).to_lowercase()
+        ));
+    }
+    if let Some(queue) = client.multi.as_mut() {
+        let top = lookup(&args[0]).map_or("", |s| s.name);
+        if !MULTI_CONTROL.contains(&top) {
+            if spec.has(flag::NO_MULTI) {
+                client.multi_error = true;
+                return err("ERR Command not allowed inside a transaction");
+            }
+            queue.push(args.to_owned());
+            return Frame::simple("QUEUED");
+        }
+    }
+    call(shared, client, guards, spec, args, followups, false)
+}
+
+/// Calls a resolved command: locks its keys (unless EXEC holds the locks),
+/// runs the handler, records statistics.
+pub fn call(
+    shared: &'static Shared,
+    client: &mut ClientState,
+    guards: &mut Guards,
+    spec: &'static CommandSpec,
+    args: Args<'_>,
+    followups: &mut Vec<Frame>,
+    in_exec: bool,
+) -> Frame {
+    if shared.has_monitors() && !spec.has(flag::SKIP_MONITOR) {
+        shared.feed_monitors(client, args);
+    }
+    let start = Instant::now();
+    let now = shared.clock.now_ms();
+    if !in_exec && spec.keys.first > 0 {
+        guards.ensure_keys(&shared.keyspace, client.db, spec.key_positions(args.len()).map(|i| &args[i]));
+    }
+    let frame = {
+        let mut ctx = Ctx { shared, client, guards, now, followups, in_exec };
+        (spec.handler)(&mut ctx, args)
+    };
+    if !in_exec {
+        guards.release();
+    }
+    let micros = start.elapsed().as_micros() as u64;
+    Stats::incr(&spec.stats.calls);
+    spec.stats.usec.fetch_add(micros, std::sync::atomic::Ordering::Relaxed);
+    Stats::incr(&shared.stats.total_commands);
+    if let Frame::Error(e) = &frame {
+        Stats::incr(&spec.stats.failed);
+        shared.stats.count_error(e);
+    }
+    let (threshold, max_len) = shared.slowlog_settings();
+    if threshold >= 0 && micros as i64 >= threshold && !spec.has(flag::SKIP_SLOWLOG) {
+        let trimmed: Vec<Bytes> =
+            args.iter().take(32).map(|a| Bytes::copy_from_slice(&a[..a.len().min(128)])).collect();
+        let name = client.handle.info.lock().name.clone().unwrap_or_default();
+        shared.slowlog.push(
+            SlowEntry { id: 0, time: now / 1000, micros, args: trimmed, addr: client.handle.addr.to_string(), name },
+            max_len,
+        );
+    }
+    frame
+}

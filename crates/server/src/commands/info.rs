@@ -1,0 +1,235 @@
+//! INFO [section ...] with Redis's section and field names.
+
+use std::fmt::Write;
+use std::sync::atomic::Ordering;
+
+use bytes::Bytes;
+use hearth_resp::{Args, Frame};
+
+use super::db::live_len;
+use super::table::COMMANDS;
+use super::Ctx;
+use crate::server::{Shared, HEARTH_VERSION, REDIS_VERSION};
+
+const DEFAULT: &[&str] = &[
+    "server",
+    "clients",
+    "memory",
+    "persistence",
+    "stats",
+    "replication",
+    "cpu",
+    "modules",
+    "errorstats",
+    "cluster",
+    "keyspace",
+];
+const ALL_EXTRA: &[&str] = &["commandstats"];
+
+/// Memory figures: (allocator allocated, allocator resident, rss).
+pub fn memory_figures() -> (usize, usize, usize) {
+    use tikv_jemalloc_ctl::{epoch, stats};
+    let _ = epoch::advance();
+    let allocated = stats::allocated::read().unwrap_or(0);
+    let resident = stats::resident::read().unwrap_or(0);
+    (allocated, resident, rss_bytes())
+}
+
+/// Resident set size of this process, from /proc.
+pub fn rss_bytes() -> usize {
+    std::fs::read_to_string("/proc/self/statm")
+        .ok()
+        .and_then(|s| s.split_whitespace().nth(1).and_then(|p| p.parse::<usize>().ok()))
+        .map_or(0, |pages| pages * 4096)
+}
+
+fn human(n: usize) -> String {
+    let f = n as f64;
+    if f >= (1u64 << 30) as f64 {
+        format!("{:.2}G", f / (1u64 << 30) as f64)
+    } else if f >= (1 << 20) as f64 {
+        format!("{:.2}M", f / (1 << 20) as f64)
+    } else if f >= 1024.0 {
+        format!("{:.2}K", f / 1024.0)
+    } else {
+        format!("{n}B")
+    }
+}
+
+/// The used_memory figure: the allocator's count when it is jemalloc,
+/// else the keyspace's own accounting.
+pub fn used_memory(shared: &Shared) -> usize {
+    let (allocated, _, _) = memory_figures();
+    if allocated > 0 {
+        allocated
+    } else {
+        shared.keyspace.used_memory()
+    }
+}
+
+fn section(shared: &Shared, name: &str, now: i64, out: &mut String) {
+    let cfg = shared.config.read().clone();
+    let uptime = (now - shared.start_ms).max(0) / 1000;
+    let s = &shared.stats;
+    let get = |c: &std::sync::atomic::AtomicU64| c.load(Ordering::Relaxed);
+    match name {
+        "server" => {
+            let _ = write!(
+                out,
+                "# Server\r\nredis_version:{REDIS_VERSION}\r\nhearth_version:{HEARTH_VERSION}\r\nredis_git_sha1:00000000\r\nredis_git_dirty:0\r\nredis_build_id:0\r\nredis_mode:standalone\r\nos:{} {}\r\narch_bits:64\r\nmultiplexing_api:epoll\r\nprocess_id:{}\r\nprocess_supervised:no\r\nrun_id:{}\r\ntcp_port:{}\r\nserver_time_usec:{}\r\nuptime_in_seconds:{uptime}\r\nuptime_in_days:{}\r\nhz:{}\r\nconfigured_hz:{}\r\nlru_clock:{}\r\nexecutable:hearth-server\r\nconfig_file:{}\r\nio_threads_active:{}\r\n",
+                std::env::consts::OS,
+                std::env::consts::ARCH,
+                std::process::id(),
+                shared.run_id,
+                shared.port.load(Ordering::Relaxed),
+                shared.clock.now_us(),
+                uptime / 86400,
+                cfg.hz,
+                cfg.hz,
+                crate::clock::lru_clock(now),
+                cfg.config_file.as_ref().map(|p| p.display().to_string()).unwrap_or_default(),
+                (cfg.io_threads > 1) as u8,
+            );
+        }
+        "clients" => {
+            let clients = shared.clients.snapshot();
+            let pubsub = clients.iter().filter(|c| c.info.lock().subs != (0, 0, 0)).count();
+            let watching = clients.iter().filter(|c| c.info.lock().watch > 0).count();
+            let _ = write!(
+                out,
+                "# Clients\r\nconnected_clients:{}\r\ncluster_connections:0\r\nmaxclients:{}\r\nclient_recent_max_input_buffer:0\r\nclient_recent_max_output_buffer:0\r\nblocked_clients:0\r\ntracking_clients:0\r\npubsub_clients:{pubsub}\r\nwatching_clients:{watching}\r\nclients_in_timeout_table:0\r\ntotal_watched_keys:{}\r\ntotal_blocking_keys:0\r\ntotal_blocking_keys_on_nokey:0\r\n",
+                clients.len(),
+                cfg.maxclients,
+                clients.iter().map(|c| c.info.lock().watch).sum::<usize>(),
+            );
+        }
+        "memory" => {
+            let (allocated, resident, rss) = memory_figures();
+            let used = if allocated > 0 { allocated } else { shared.keyspace.used_memory() };
+            let dataset = shared.keyspace.used_memory();
+            let frag = if used > 0 { rss as f64 / used as f64 } else { 0.0 };
+            let _ = write!(
+                out,
+                "# Memory\r\nused_memory:{used}\r\nused_memory_human:{}\r\nused_memory_rss:{rss}\r\nused_memory_rss_human:{}\r\nused_memory_peak:{used}\r\nused_memory_dataset:{dataset}\r\nallocator_allocated:{allocated}\r\nallocator_resident:{resident}\r\nmaxmemory:{}\r\nmaxmemory_human:{}\r\nmaxmemory_policy:{}\r\nmem_fragmentation_ratio:{frag:.2}\r\nmem_allocator:jemalloc-5.3.0\r\nlazyfree_pending_objects:0\r\n",
+                human(used),
+                human(rss),
+                cfg.maxmemory,
+                human(cfg.maxmemory as usize),
+                cfg.maxmemory_policy,
+            );
+        }
+        "persistence" => {
+            let _ = write!(
+                out,
+                "# Persistence\r\nloading:0\r\nasync_loading:0\r\ncurrent_cow_peak:0\r\nrdb_changes_since_last_save:0\r\nrdb_bgsave_in_progress:0\r\nrdb_last_save_time:{}\r\nrdb_last_bgsave_status:ok\r\naof_enabled:0\r\naof_rewrite_in_progress:0\r\naof_last_bgrewrite_status:ok\r\naof_last_write_status:ok\r\nhearth_persistence:disabled\r\n",
+                shared.lastsave.load(Ordering::Relaxed)
+            );
+        }
+        "stats" => {
+            let expired: u64 = (0..shared.keyspace.databases()).map(|d| shared.keyspace.sum_db(d, |sh| sh.expired_keys() as usize) as u64).sum();
+            let _ = write!(
+                out,
+                "# Stats\r\ntotal_connections_received:{}\r\ntotal_commands_processed:{}\r\ninstantaneous_ops_per_sec:0\r\ntotal_net_input_bytes:{}\r\ntotal_net_output_bytes:{}\r\nrejected_connections:{}\r\nexpired_keys:{expired}\r\nevicted_keys:0\r\nkeyspace_hits:{}\r\nkeyspace_misses:{}\r\npubsub_channels:{}\r\npubsub_patterns:{}\r\npubsub_shardchannels:{}\r\nclient_query_buffer_limit_disconnections:{}\r\nclient_output_buffer_limit_disconnections:{}\r\ntotal_error_replies:{}\r\nunexpected_error_replies:{}\r\ntracking_total_keys:0\r\ntracking_total_items:0\r\ntracking_total_prefixes:0\r\n",
+                get(&s.total_connections),
+                get(&s.total_commands),
+                get(&s.net_input_bytes),
+                get(&s.net_output_bytes),
+                get(&s.rejected_connections),
+                get(&s.keyspace_hits),
+                get(&s.keyspace_misses),
+                shared.pubsub.names(crate::pubsub::Kind::Channel, None).len(),
+                shared.pubsub.pattern_count(),
+                shared.pubsub.names(crate::pubsub::Kind::Shard, None).len(),
+                get(&s.client_query_limit_disconnections),
+                get(&s.client_output_limit_disconnections),
+                get(&s.total_error_replies),
+                get(&s.unexpected_error_replies),
+            );
+        }
+        "replication" => out.push_str("# Replication\r\nrole:master\r\nconnected_slaves:0\r\nmaster_failover_state:no-failover\r\nmaster_replid:0000000000000000000000000000000000000000\r\nmaster_repl_offset:0\r\nrepl_backlog_active:0\r\n"),
+        "cpu" => {
+            let (user, sys) = cpu_times();
+            let _ = write!(out, "# CPU\r\nused_cpu_sys:{sys:.6}\r\nused_cpu_user:{user:.6}\r\n");
+        }
+        "modules" => out.push_str("# Modules\r\n"),
+        "cluster" => out.push_str("# Cluster\r\ncluster_enabled:0\r\n"),
+        "errorstats" => {
+            out.push_str("# Errorstats\r\n");
+            for (prefix, n) in s.error_counts() {
+                let _ = write!(out, "errorstat_{prefix}:count={n}\r\n");
+            }
+        }
+        "commandstats" => {
+            out.push_str("# Commandstats\r\n");
+            for spec in COMMANDS.iter().flat_map(|c| std::iter::once(c).chain(c.subcommands.iter())) {
+                let calls = get(&spec.stats.calls);
+                if calls == 0 {
+                    continue;
+                }
+                let usec = get(&spec.stats.usec);
+                let _ = write!(
+                    out,
+                    "cmdstat_{}:calls={calls},usec={usec},usec_per_call={:.2},rejected_calls={},failed_calls={}\r\n",
+                    spec.full,
+                    usec as f64 / calls as f64,
+                    get(&spec.stats.rejected),
+                    get(&spec.stats.failed)
+                );
+            }
+        }
+        "keyspace" => {
+            out.push_str("# Keyspace\r\n");
+            for db in 0..shared.keyspace.databases() {
+                let keys = shared.keyspace.sum_db(db, |sh| live_len(sh, now));
+                if keys > 0 {
+                    let expires = shared.keyspace.sum_db(db, |sh| sh.expires());
+                    let _ = write!(out, "db{db}:keys={keys},expires={expires},avg_ttl=0,subexpiry=0\r\n");
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+fn cpu_times() -> (f64, f64) {
+    // SAFETY: getrusage writes into the zeroed struct we pass.
+    let mut ru: libc::rusage = unsafe { std::mem::zeroed() };
+    if unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut ru) } != 0 {
+        return (0.0, 0.0);
+    }
+    let t = |tv: libc::timeval| tv.tv_sec as f64 + tv.tv_usec as f64 / 1e6;
+    (t(ru.ru_utime), t(ru.ru_stime))
+}
+
+/// The INFO text for the requested sections.
+pub fn render(shared: &Shared, requested: &[String], now: i64) -> String {
+    let mut names: Vec<&str> = Vec::new();
+    if requested.is_empty() || requested.iter().any(|r| r == "default") {
+        names.extend(DEFAULT);
+    }
+    if requested.iter().any(|r| r == "all" || r == "everything") {
+        names.extend(DEFAULT);
+        names.extend(ALL_EXTRA);
+    }
+    for r in requested {
+        if let Some(n) = DEFAULT.iter().chain(ALL_EXTRA).find(|n| *n == r) {
+            names.push(n);
+        }
+    }
+    let mut seen = std::collections::HashSet::new();
+    let mut out = String::new();
+    for n in names.into_iter().filter(|n| seen.insert(*n)) {
+        if !out.is_empty() {
+            out.push_str("\r\n");
+        }
+        section(shared, n, now, &mut out);
+    }
+    out
+}
+
+/// INFO [section ...]
+pub fn info(ctx: &mut Ctx<'_>, args: Args<'_>) -> Frame {
+    let requested: Vec<String> = args.iter().skip(1).map(|a| String::from_utf8_lossy(a).to_ascii_lowercase()).collect();
+    let text = render(ctx.shared, &requested, ctx.now);
+    Frame::Verbatim { format: *b"txt", text: Bytes::from(text) }
+}

@@ -1,0 +1,414 @@
+//! String commands: GET/SET and their option sets, multi-key MGET/MSET,
+//! APPEND, ranges. Counters (INCR family) and LCS live in `counter.rs`
+//! and `lcs.rs`.
+
+use std::borrow::Cow;
+
+use bytes::Bytes;
+use hearth_resp::{Args, Frame};
+
+use super::args::{int_arg, is};
+use super::Ctx;
+use crate::keyspace::{Value, ValueRef};
+use crate::reply::{bulk_int, err, err_owned, SYNTAX, TOO_LARGE, WRONGTYPE};
+use crate::server::stats::Stats;
+
+/// The bytes of a string value, or WRONGTYPE.
+pub fn string_bytes(v: ValueRef<'_>) -> Result<Cow<'_, [u8]>, Frame> {
+    match v {
+        ValueRef::Str(s) => Ok(Cow::Borrowed(s)),
+        ValueRef::Int(i) => Ok(Cow::Owned(itoa::Buffer::new().format(i).as_bytes().to_vec())),
+        ValueRef::Obj(_) => Err(err(WRONGTYPE)),
+    }
+}
+
+/// A string value as a bulk reply (WRONGTYPE for collections).
+pub fn value_bulk(v: ValueRef<'_>) -> Frame {
+    match v {
+        ValueRef::Str(s) => Frame::Bulk(Bytes::copy_from_slice(s)),
+        ValueRef::Int(i) => bulk_int(i),
+        ValueRef::Obj(_) => err(WRONGTYPE),
+    }
+}
+
+/// Reads a key for a read command, counting keyspace hits and misses.
+fn read_bulk(ctx: &mut Ctx<'_>, key: &[u8]) -> Frame {
+    let stats = &ctx.shared.stats;
+    match ctx.db().get(key) {
+        Some(e) => {
+            Stats::incr(&stats.keyspace_hits);
+            value_bulk(e.value())
+        }
+        None => {
+            Stats::incr(&stats.keyspace_misses);
+            Frame::Null
+        }
+    }
+}
+
+/// GET key
+pub fn get(ctx: &mut Ctx<'_>, args: Args<'_>) -> Frame {
+    read_bulk(ctx, &args[1])
+}
+
+/// Expire options shared by SET and GETEX.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum ExpireOpt {
+    /// No change requested.
+    None,
+    /// Absolute unix ms.
+    At(i64),
+    /// KEEPTTL.
+    Keep,
+    /// PERSIST (GETEX).
+    Persist,
+}
+
+/// Converts `EX|PX|EXAT|PXAT n` into an absolute time, or Redis's error.
+pub fn expire_at(unit: &[u8], n: &[u8], now: i64, cmd: &str) -> Result<i64, Frame> {
+    let v = int_arg(n)?;
+    let invalid = || err_owned(format!("ERR invalid expire time in '{cmd}' command"));
+    if v <= 0 {
+        return Err(invalid());
+    }
+    let ms = if is(unit, "ex") || is(unit, "exat") { v.checked_mul(1000).ok_or_else(invalid)? } else { v };
+    if is(unit, "ex") || is(unit, "px") {
+        ms.checked_add(now).ok_or_else(invalid)
+    } else {
+        Ok(ms)
+    }
+}
+
+struct SetOpts {
+    nx: bool,
+    xx: bool,
+    get: bool,
+    expire: ExpireOpt,
+}
+
+fn parse_set_opts(args: Args<'_>, now: i64) -> Result<SetOpts, Frame> {
+    let mut o = SetOpts { nx: false, xx: false, get: false, expire: ExpireOpt::None };
+    let mut i = 3;
+    while i < args.len() {
+        let a = &args[i];
+        let unit = ["ex", "px", "exat", "pxat"].iter().any(|u| is(a, u));
+        if is(a, "nx") && !o.xx {
+            o.nx = true;
+        } else if is(a, "xx") && !o.nx {
+            o.xx = true;
+        } else if is(a, "get") {
+            o.get = true;
+        } else if is(a, "keepttl") && o.expire == ExpireOpt::None {
+            o.expire = ExpireOpt::Keep;
+        } else if unit && o.expire == ExpireOpt::None && i + 1 < args.len() {
+            o.expire = ExpireOpt::At(expire_at(a, &args[i + 1], now, "set")?);
+            i += 1;
+        } else {
+            return Err(err(SYNTAX));
+        }
+        i += 1;
+    }
+    Ok(o)
+}
+
+/// SET key value [NX|XX] [GET] [EX|PX|EXAT|PXAT n|KEEPTTL]
+pub fn set(ctx: &mut Ctx<'_>, args: Args<'_>) -> Frame {
+    let o = match parse_set_opts(args, ctx.now) {
+        Ok(o) => o,
+        Err(e) => return e,
+    };
+    let (key, value) = (&args[1], &args[2]);
+    let mut db = ctx.db();
+    let old = match db.peek(key) {
+        Some(e) => {
+            if o.get {
+                match e.value() {
+                    ValueRef::Obj(_) => return err(WRONGTYPE),
+                    v => Some((value_bulk(v), e.expire_at())),
+                }
+            } else {
+                Some((Frame::Null, e.expire_at()))
+            }
+        }
+        None => None,
+    };
+    let reply_old = |old: &Option<(Frame, Option<i64>)>| old.as_ref().map_or(Frame::Null, |(f, _)| f.clone());
+    if (o.nx && old.is_some()) || (o.xx && old.is_none()) {
+        return if o.get { reply_old(&old) } else { Frame::Null };
+    }
+    let ttl = match o.expire {
+        ExpireOpt::At(at) => Some(at),
+        ExpireOpt::Keep => old.as_ref().and_then(|(_, t)| *t),
+        _ => None,
+    };
+    if ttl.is_some_and(|at| at <= db.now()) {
+        // Already in the past (EXAT/PXAT): Redis deletes instead of storing.
+        db.delete(key);
+    } else {
+        db.put(key, Value::string(value), ttl);
+    }
+    if o.get {
+        reply_old(&old)
+    } else {
+        Frame::ok()
+    }
+}
+
+/// SETNX key value
+pub fn setnx(ctx: &mut Ctx<'_>, args: Args<'_>) -> Frame {
+    let mut db = ctx.db();
+    if db.exists(&args[1]) {
+        return Frame::Integer(0);
+    }
+    db.put(&args[1], Value::string(&args[2]), None);
+    Frame::Integer(1)
+}
+
+fn set_with_ttl(ctx: &mut Ctx<'_>, args: Args<'_>, unit: &str, cmd: &str) -> Frame {
+    let at = match expire_at(unit.as_bytes(), &args[2], ctx.now, cmd) {
+        Ok(at) => at,
+        Err(e) => return e,
+    };
+    ctx.db().put(&args[1], Value::string(&args[3]), Some(at));
+    Frame::ok()
+}
+
+/// SETEX key seconds value
+pub fn setex(ctx: &mut Ctx<'_>, args: Args<'_>) -> Frame {
+    set_with_ttl(ctx, args, "ex", "setex")
+}
+
+/// PSETEX key milliseconds value
+pub fn psetex(ctx: &mut Ctx<'_>, args: Args<'_>) -> Frame {
+    set_with_ttl(ctx, args, "px", "psetex")
+}
+
+/// MGET key [key ...]
+pub fn mget(ctx: &mut Ctx<'_>, args: Args<'_>) -> Frame {
+    let mut db = ctx.db();
+    let items = args
+        .iter()
+        .skip(1)
+        .map(|k| match db.get(k).map(|e| e.value()) {
+            Some(v @ (ValueRef::Str(_) | ValueRef::Int(_))) => value_bulk(v),
+            _ => Frame::Null,
+        })
+        .collect();
+    Frame::Array(items)
+}
+
+fn pairs_ok(args: Args<'_>, name: &str) -> Result<(), Frame> {
+    if args.len() % 2 == 0 {
+        return Err(crate::reply::wrong_arity(name));
+    }
+    Ok(())
+}
+
+/// MSET key value [key value ...]
+pub fn mset(ctx: &mut Ctx<'_>, args: Args<'_>) -> Frame {
+    if let Err(e) = pairs_ok(args, "mset") {
+        return e;
+    }
+    let mut db = ctx.db();
+    for i in (1..args.len()).step_by(2) {
+        db.put(&args[i], Value::string(&args[i + 1]), None);
+    }
+    Frame::ok()
+}
+
+/// MSETNX key value [key value ...]
+pub fn msetnx(ctx: &mut Ctx<'_>, args: Args<'_>) -> Frame {
+    if let Err(e) = pairs_ok(args, "msetnx") {
+        return e;
+    }
+    let mut db = ctx.db();
+    if (1..args.len()).step_by(2).any(|i| db.exists(&args[i])) {
+        return Frame::Integer(0);
+    }
+    for i in (1..args.len()).step_by(2) {
+        db.put(&args[i], Value::string(&args[i + 1]), None);
+    }
+    Frame::Integer(1)
+}
+
+/// GETSET key value
+pub fn getset(ctx: &mut Ctx<'_>, args: Args<'_>) -> Frame {
+    let mut db = ctx.db();
+    let old = match db.get(&args[1]) {
+        Some(e) => value_bulk(e.value()),
+        None => Frame::Null,
+    };
+    if matches!(old, Frame::Error(_)) {
+        return old;
+    }
+    db.put(&args[1], Value::string(&args[2]), None);
+    old
+}
+
+/// GETDEL key
+pub fn getdel(ctx: &mut Ctx<'_>, args: Args<'_>) -> Frame {
+    let mut db = ctx.db();
+    let old = match db.get(&args[1]) {
+        Some(e) => value_bulk(e.value()),
+        None => return Frame::Null,
+    };
+    if !matches!(old, Frame::Error(_)) {
+        db.delete(&args[1]);
+    }
+    old
+}
+
+/// GETEX key [EX|PX|EXAT|PXAT n|PERSIST]
+pub fn getex(ctx: &mut Ctx<'_>, args: Args<'_>) -> Frame {
+    let mut opt = ExpireOpt::None;
+    let mut i = 2;
+    while i < args.len() {
+        let a = &args[i];
+        if is(a, "persist") && opt == ExpireOpt::None {
+            opt = ExpireOpt::Persist;
+        } else if ["ex", "px", "exat", "pxat"].iter().any(|u| is(a, u)) && opt == ExpireOpt::None && i + 1 < args.len()
+        {
+            opt = match expire_at(a, &args[i + 1], ctx.now, "getex") {
+                Ok(at) => ExpireOpt::At(at),
+                Err(e) => return e,
+            };
+            i += 1;
+        } else {
+            return err(SYNTAX);
+        }
+        i += 1;
+    }
+    let mut db = ctx.db();
+    let reply = match db.get(&args[1]) {
+        Some(e) => value_bulk(e.value()),
+        None => return Frame::Null,
+    };
+    if matches!(reply, Frame::Error(_)) {
+        return reply;
+    }
+    match opt {
+        ExpireOpt::At(at) if at <= db.now() => {
+            db.delete(&args[1]);
+        }
+        ExpireOpt::At(at) => {
+            db.set_expire(&args[1], Some(at));
+        }
+        ExpireOpt::Persist => {
+            if db.peek(&args[1]).is_some_and(|e| e.expire_at().is_some()) {
+                db.set_expire(&args[1], None);
+            }
+        }
+        _ => {}
+    }
+    reply
+}
+
+/// APPEND key value
+pub fn append(ctx: &mut Ctx<'_>, args: Args<'_>) -> Frame {
+    let max = ctx.config(|c| c.proto_max_bulk_len) as usize;
+    let (key, extra) = (&args[1], &args[2]);
+    let mut db = ctx.db();
+    let current = match db.peek(key) {
+        None => {
+            db.put(key, Value::Str(extra.to_vec()), None);
+            return Frame::Integer(extra.len() as i64);
+        }
+        Some(e) => match string_bytes(e.value()) {
+            Ok(b) => b.len(),
+            Err(e) => return e,
+        },
+    };
+    if current + extra.len() > max {
+        return err(TOO_LARGE);
+    }
+    if db.update(key, |e| e.append_in_place(extra)) == Some(true) {
+        return Frame::Integer((current + extra.len()) as i64);
+    }
+    db.rebuild(key, |old| {
+        let mut v = match old.value() {
+            ValueRef::Str(s) => s.to_vec(),
+            ValueRef::Int(i) => itoa::Buffer::new().format(i).as_bytes().to_vec(),
+            ValueRef::Obj(_) => unreachable!("type checked above"),
+        };
+        v.extend_from_slice(extra);
+        // Grow geometrically so repeated APPENDs stay amortised O(1).
+        let slack = v.len().min(1 << 20);
+        crate::keyspace::Entry::new(old.key(), Value::Str(v), old.expire_at(), old.lru(), slack)
+    });
+    Frame::Integer((current + extra.len()) as i64)
+}
+
+/// STRLEN key
+pub fn strlen(ctx: &mut Ctx<'_>, args: Args<'_>) -> Frame {
+    match ctx.db().get(&args[1]) {
+        None => Frame::Integer(0),
+        Some(e) => match string_bytes(e.value()) {
+            Ok(b) => Frame::Integer(b.len() as i64),
+            Err(e) => e,
+        },
+    }
+}
+
+/// GETRANGE key start end (and SUBSTR)
+pub fn getrange(ctx: &mut Ctx<'_>, args: Args<'_>) -> Frame {
+    let (start, end) = match (int_arg(&args[2]), int_arg(&args[3])) {
+        (Ok(s), Ok(e)) => (s, e),
+        (Err(e), _) | (_, Err(e)) => return e,
+    };
+    let mut db = ctx.db();
+    let Some(e) = db.get(&args[1]) else {
+        return Frame::Bulk(Bytes::new());
+    };
+    let s = match string_bytes(e.value()) {
+        Ok(s) => s,
+        Err(e) => return e,
+    };
+    let len = s.len() as i64;
+    if start < 0 && end < 0 && start > end {
+        return Frame::Bulk(Bytes::new());
+    }
+    let mut a = if start < 0 { len + start } else { start };
+    let mut b = if end < 0 { len + end } else { end };
+    a = a.max(0);
+    b = b.max(0);
+    if b >= len {
+        b = len - 1;
+    }
+    if a > b || len == 0 {
+        return Frame::Bulk(Bytes::new());
+    }
+    Frame::Bulk(Bytes::copy_from_slice(&s[a as usize..=b as usize]))
+}
+
+/// SETRANGE key offset value
+pub fn setrange(ctx: &mut Ctx<'_>, args: Args<'_>) -> Frame {
+    let offset = match int_arg(&args[2]) {
+        Ok(o) if o >= 0 => o as usize,
+        Ok(_) => return err("ERR offset is out of range"),
+        Err(e) => return e,
+    };
+    let max = ctx.config(|c| c.proto_max_bulk_len) as usize;
+    let (key, patch) = (&args[1], &args[3]);
+    let mut db = ctx.db();
+    let current: Option<Vec<u8>> = match db.peek(key) {
+        None => None,
+        Some(e) => match string_bytes(e.value()) {
+            Ok(b) => Some(b.into_owned()),
+            Err(e) => return e,
+        },
+    };
+    if patch.is_empty() {
+        return Frame::Integer(current.map_or(0, |c| c.len() as i64));
+    }
+    if offset + patch.len() > max {
+        return err(TOO_LARGE);
+    }
+    let mut v = current.unwrap_or_default();
+    if v.len() < offset + patch.len() {
+        v.resize(offset + patch.len(), 0);
+    }
+    v[offset..offset + patch.len()].copy_from_slice(patch);
+    let len = v.len() as i64;
+    db.put_keep_ttl(key, Value::Str(v));
+    Frame::Integer(len)
+}

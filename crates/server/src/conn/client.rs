@@ -1,0 +1,232 @@
+//! Per-connection state.
+//!
+//! [`ClientState`] is owned by the connection task and touched only by it.
+//! [`ClientHandle`] is the part other connections may reach through the
+//! registry: the inbox (pub/sub messages, later invalidations), the kill
+//! switch and a few fields that `CLIENT LIST` shows. Nobody but the owner
+//! ever writes to a connection's socket.
+
+use std::collections::{HashSet, VecDeque};
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicBool, AtomicI64, AtomicPtr, AtomicU64, AtomicUsize, Ordering};
+use std::sync::Arc;
+
+use bytes::Bytes;
+use hearth_resp::{Frame, OwnedArgs, Protocol};
+use parking_lot::Mutex;
+use tokio::sync::Notify;
+
+use crate::commands::CommandSpec;
+use crate::keyspace::WatchFlag;
+
+/// What `CLIENT REPLY` set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReplyMode {
+    /// Normal replies.
+    On,
+    /// No replies until `CLIENT REPLY ON`.
+    Off,
+    /// Skip the reply of the next command only.
+    Skip,
+    /// The command after `SKIP`: its reply is dropped, then back to On.
+    SkipThis,
+}
+
+/// Messages posted to a connection by others, drained between commands.
+#[derive(Default)]
+pub struct Inbox {
+    queue: Mutex<VecDeque<Frame>>,
+    bytes: AtomicUsize,
+    notify: Notify,
+}
+
+impl Inbox {
+    /// Posts a frame and wakes the connection.
+    pub fn post(&self, frame: Frame, size: usize) {
+        self.queue.lock().push_back(frame);
+        self.bytes.fetch_add(size, Ordering::Relaxed);
+        self.notify.notify_one();
+    }
+
+    /// Takes everything queued.
+    pub fn drain(&self) -> VecDeque<Frame> {
+        self.bytes.store(0, Ordering::Relaxed);
+        std::mem::take(&mut *self.queue.lock())
+    }
+
+    /// Bytes waiting (approximate), for output buffer limits.
+    pub fn pending_bytes(&self) -> usize {
+        self.bytes.load(Ordering::Relaxed)
+    }
+
+    /// Resolves when something was posted (or the client must wake up).
+    pub async fn wait(&self) {
+        self.notify.notified().await
+    }
+
+    /// Wakes the connection without a message (kill, pause end).
+    pub fn wake(&self) {
+        self.notify.notify_one();
+    }
+}
+
+/// The shared, thread-safe face of a connection.
+pub struct ClientHandle {
+    /// Unique id (CLIENT ID).
+    pub id: u64,
+    /// Peer address.
+    pub addr: SocketAddr,
+    /// Local address.
+    pub laddr: SocketAddr,
+    /// Unix ms when the connection was accepted.
+    pub created_ms: i64,
+    /// Pushes from other connections.
+    pub inbox: Inbox,
+    /// Set by CLIENT KILL, output limits, SHUTDOWN: the connection closes.
+    pub killed: AtomicBool,
+    /// Fields shown by CLIENT LIST that change while the client runs.
+    pub info: Mutex<ClientInfo>,
+    /// Unix ms of the last command.
+    pub last_interaction_ms: AtomicI64,
+    /// Output buffer bytes reported by the connection.
+    pub output_bytes: AtomicU64,
+    /// The last command run (CLIENT LIST `cmd=`).
+    pub last_cmd: AtomicPtr<CommandSpec>,
+}
+
+/// Descriptive fields of a client (CLIENT LIST/INFO).
+#[derive(Debug, Clone, Default)]
+pub struct ClientInfo {
+    /// CLIENT SETNAME.
+    pub name: Option<Bytes>,
+    /// Selected database.
+    pub db: usize,
+    /// Protocol version (2 or 3).
+    pub resp: u8,
+    /// Last command name (`client|list` style).
+    pub last_cmd: String,
+    /// Flags letters (`N`, `P`, `x`, `M`...).
+    pub flags: String,
+    /// Subscribed channels, patterns, shard channels.
+    pub subs: (usize, usize, usize),
+    /// Commands queued in MULTI (-1 when not in MULTI).
+    pub multi: i64,
+    /// CLIENT SETINFO lib-name and lib-ver.
+    pub lib: (String, String),
+    /// Watched keys.
+    pub watch: usize,
+    /// Authenticated user.
+    pub user: String,
+}
+
+impl ClientHandle {
+    /// Marks the client for disconnection and wakes it.
+    pub fn kill(&self) {
+        self.killed.store(true, Ordering::Release);
+        self.inbox.wake();
+    }
+
+    /// Full name of the last command (`client|list`), or `NULL`.
+    pub fn last_cmd(&self) -> &'static str {
+        let p = self.last_cmd.load(Ordering::Relaxed);
+        if p.is_null() {
+            "NULL"
+        } else {
+            // SAFETY: only pointers to entries of the static command table are stored.
+            unsafe { (*p).full }
+        }
+    }
+
+    /// Records the command being run.
+    pub fn set_last_cmd(&self, spec: &'static CommandSpec) {
+        self.last_cmd.store(spec as *const CommandSpec as *mut CommandSpec, Ordering::Relaxed);
+    }
+
+    /// Whether the client was killed.
+    pub fn is_killed(&self) -> bool {
+        self.killed.load(Ordering::Acquire)
+    }
+}
+
+/// Everything the connection task keeps about its client.
+pub struct ClientState {
+    /// The shared part.
+    pub handle: Arc<ClientHandle>,
+    /// Selected database.
+    pub db: usize,
+    /// Protocol of replies.
+    pub protocol: Protocol,
+    /// Whether AUTH succeeded (or no password is needed).
+    pub authenticated: bool,
+    /// Queued commands when in MULTI.
+    pub multi: Option<Vec<OwnedArgs>>,
+    /// A command failed to queue: EXEC must abort.
+    pub multi_error: bool,
+    /// Watched (db, key) pairs.
+    pub watched: Vec<(usize, Bytes)>,
+    /// Set when a watched key changes.
+    pub watch_flag: Arc<WatchFlag>,
+    /// Watched keys that were already expired at WATCH time.
+    pub watched_expired: HashSet<(usize, Bytes)>,
+    /// Subscribed channels.
+    pub channels: HashSet<Bytes>,
+    /// Subscribed patterns.
+    pub patterns: HashSet<Bytes>,
+    /// Subscribed shard channels.
+    pub shard_channels: HashSet<Bytes>,
+    /// CLIENT REPLY mode.
+    pub reply_mode: ReplyMode,
+    /// CLIENT NO-EVICT.
+    pub no_evict: bool,
+    /// CLIENT NO-TOUCH.
+    pub no_touch: bool,
+    /// This client is a MONITOR.
+    pub monitor: bool,
+    /// Close after the current reply is written (QUIT, protocol error).
+    pub close_after_reply: bool,
+}
+
+impl ClientState {
+    /// A fresh client for `handle`.
+    pub fn new(handle: Arc<ClientHandle>, authenticated: bool) -> Self {
+        ClientState {
+            handle,
+            db: 0,
+            protocol: Protocol::Resp2,
+            authenticated,
+            multi: None,
+            multi_error: false,
+            watched: Vec::new(),
+            watch_flag: Arc::new(WatchFlag::default()),
+            watched_expired: HashSet::new(),
+            channels: HashSet::new(),
+            patterns: HashSet::new(),
+            shard_channels: HashSet::new(),
+            reply_mode: ReplyMode::On,
+            no_evict: false,
+            no_touch: false,
+            monitor: false,
+            close_after_reply: false,
+        }
+    }
+
+    /// Client id.
+    pub fn id(&self) -> u64 {
+        self.handle.id
+    }
+
+    /// Number of channel + pattern + shard-channel subscriptions.
+    pub fn subscription_count(&self) -> usize {
+        self.channels.len() + self.patterns.len() + self.shard_channels.len()
+    }
+
+    /// Whether RESP2 subscribed-mode restrictions apply.
+    pub fn in_resp2_pubsub(&self) -> bool {
+        self.protocol == Protocol::Resp2 && self.subscription_count() > 0
+    }
+
+    /// Publishes the fields CLIENT LIST shows.
+    pub fn publish_info(&self, f: impl FnOnce(&mut ClientInfo)) {
+        f(&mut self.handle.info.lock());
+    }
+}

@@ -1,0 +1,186 @@
+//! One connection's task: read, parse every complete command, execute each
+//! in order, append each reply to the output buffer, then write the whole
+//! batch at once (pipelining costs one read and one write per batch).
+//!
+//! Pushes posted by other connections (pub/sub messages, MONITOR lines)
+//! wait in this connection's inbox and are appended only between batches,
+//! after the replies already produced, so a push is never nested inside a
+//! reply. The task waits on socket readability and on its inbox, so pushes
+//! go out even when the client is idle.
+
+pub mod client;
+pub mod registry;
+
+use std::net::SocketAddr;
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+use std::time::Duration;
+
+use bytes::{Buf, BytesMut};
+use hearth_resp::{encode, parse_command, parse_command_unauthenticated, Frame, ParseLimits, Protocol, Request};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+
+use crate::commands::{self, flag};
+use crate::keyspace::Guards;
+use crate::server::stats::Stats;
+use crate::server::Shared;
+use client::{ClientHandle, ClientInfo, ClientState, Inbox, ReplyMode};
+
+const READ_CHUNK: usize = 16 * 1024;
+
+/// Serves one accepted connection until it closes.
+pub async fn serve(shared: &'static Shared, mut stream: TcpStream) {
+    let _ = stream.set_nodelay(true);
+    let unspecified = SocketAddr::from(([0, 0, 0, 0], 0));
+    let handle = Arc::new(ClientHandle {
+        id: shared.clients.next_id(),
+        addr: stream.peer_addr().unwrap_or(unspecified),
+        laddr: stream.local_addr().unwrap_or(unspecified),
+        created_ms: shared.clock.now_ms(),
+        inbox: Inbox::default(),
+        killed: Default::default(),
+        info: parking_lot::Mutex::new(ClientInfo { resp: 2, multi: -1, user: "default".into(), ..Default::default() }),
+        last_interaction_ms: shared.clock.now_ms().into(),
+        output_bytes: Default::default(),
+        last_cmd: Default::default(),
+    });
+    shared.clients.insert(handle.clone());
+    Stats::incr(&shared.stats.total_connections);
+    let needs_auth = !shared.config.read().requirepass.is_empty();
+    let mut client = ClientState::new(handle.clone(), !needs_auth);
+    let mut conn =
+        Connection { shared, rbuf: BytesMut::with_capacity(READ_CHUNK), wbuf: BytesMut::with_capacity(READ_CHUNK) };
+    conn.run(&mut stream, &mut client).await;
+    commands::cleanup_client(shared, &mut client);
+    shared.clients.remove(handle.id);
+}
+
+struct Connection {
+    shared: &'static Shared,
+    rbuf: BytesMut,
+    wbuf: BytesMut,
+}
+
+impl Connection {
+    async fn run(&mut self, stream: &mut TcpStream, client: &mut ClientState) {
+        let mut req = Request::new();
+        let mut guards = Guards::default();
+        let mut followups = Vec::new();
+        loop {
+            let (limits, query_limit, output_hard) = {
+                let c = self.shared.config.read();
+                let limits = ParseLimits { max_bulk_len: c.proto_max_bulk_len as usize, ..ParseLimits::default() };
+                let class =
+                    if client.subscription_count() > 0 { c.output_limits.pubsub } else { c.output_limits.normal };
+                (limits, c.client_query_buffer_limit as usize, class.hard)
+            };
+            let mut consumed = 0;
+            let mut fatal = false;
+            while !client.close_after_reply {
+                let buf = &self.rbuf[consumed..];
+                // Before AUTH, Redis caps request sizes much lower.
+                let parse = if client.authenticated { parse_command } else { parse_command_unauthenticated };
+                match parse(buf, &limits, &mut req) {
+                    Ok(None) => break,
+                    Ok(Some(n)) => {
+                        if !req.is_empty() {
+                            let args = req.args(buf);
+                            self.pause_if_needed(args.get(0)).await;
+                            let before = client.reply_mode;
+                            let frame = commands::execute(self.shared, client, &mut guards, args, &mut followups);
+                            let mut suppress = matches!(before, ReplyMode::Off | ReplyMode::SkipThis);
+                            match client.reply_mode {
+                                ReplyMode::SkipThis if before == ReplyMode::SkipThis => {
+                                    client.reply_mode = ReplyMode::On
+                                }
+                                ReplyMode::Skip => {
+                                    client.reply_mode = ReplyMode::SkipThis;
+                                    suppress = true;
+                                }
+                                ReplyMode::Off => suppress = true,
+                                _ => {}
+                            }
+                            if !suppress {
+                                encode(&frame, client.protocol, &mut self.wbuf);
+                                for f in followups.drain(..) {
+                                    encode(&f, client.protocol, &mut self.wbuf);
+                                }
+                            }
+                            followups.clear();
+                        }
+                        consumed += n;
+                    }
+                    Err(e) => {
+                        let text = format!("ERR {e}");
+                        self.shared.stats.count_error(text.as_bytes());
+                        encode(&Frame::Error(text.into()), client.protocol, &mut self.wbuf);
+                        fatal = true;
+                        break;
+                    }
+                }
+            }
+            self.rbuf.advance(consumed);
+            self.drain_inbox(client.protocol, &client.handle);
+            if !self.wbuf.is_empty() {
+                Stats::incr_by(&self.shared.stats.net_output_bytes, self.wbuf.len() as u64);
+                if stream.write_all(&self.wbuf).await.is_err() {
+                    return;
+                }
+                self.wbuf.clear();
+                if self.wbuf.capacity() > 1 << 20 {
+                    self.wbuf = BytesMut::with_capacity(READ_CHUNK);
+                }
+            }
+            if fatal || client.close_after_reply || client.handle.is_killed() {
+                return;
+            }
+            if self.rbuf.len() > query_limit {
+                Stats::incr(&self.shared.stats.client_query_limit_disconnections);
+                crate::log::warning("Closing client that reached max query buffer length");
+                return;
+            }
+            if output_hard > 0 && client.handle.inbox.pending_bytes() as u64 > output_hard {
+                Stats::incr(&self.shared.stats.client_output_limit_disconnections);
+                return;
+            }
+            self.rbuf.reserve(READ_CHUNK);
+            tokio::select! {
+                read = stream.read_buf(&mut self.rbuf) => match read {
+                    Ok(0) | Err(_) => return,
+                    Ok(n) => {
+                        Stats::incr_by(&self.shared.stats.net_input_bytes, n as u64);
+                        client.handle.last_interaction_ms.store(self.shared.clock.now_ms(), Ordering::Relaxed);
+                    }
+                },
+                _ = client.handle.inbox.wait() => {}
+            }
+        }
+    }
+
+    fn drain_inbox(&mut self, protocol: Protocol, handle: &ClientHandle) {
+        if handle.inbox.pending_bytes() == 0 {
+            return;
+        }
+        for frame in handle.inbox.drain() {
+            encode(&frame, protocol, &mut self.wbuf);
+        }
+    }
+
+    /// CLIENT PAUSE: holds this client's commands until the pause ends
+    /// (only writes when the pause is WRITE).
+    async fn pause_if_needed(&self, name: &[u8]) {
+        loop {
+            let pause = *self.shared.pause.lock();
+            let now = self.shared.clock.now_ms();
+            if pause.until_ms <= now {
+                return;
+            }
+            let is_write = commands::lookup(name).is_some_and(|s| s.has(flag::WRITE));
+            if !pause.all && !is_write {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(((pause.until_ms - now) as u64).min(10))).await;
+        }
+    }
+}

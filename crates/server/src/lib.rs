@@ -1,0 +1,17 @@
+//! Hearth server: an in-memory data server that speaks the Redis protocol.
+//!
+//! Layers, bottom up: [`keyspace`] (entries, shards, expiry) knows nothing
+//! of the network; [`commands`] turns arguments into replies against the
+//! keyspace; [`conn`] owns sockets and buffers; [`server`] owns threads and
+//! process lifetime. [`config`] is read by all of them.
+
+pub mod clock;
+pub mod commands;
+pub mod config;
+pub mod conn;
+pub mod glob;
+pub mod keyspace;
+pub mod log;
+pub mod pubsub;
+pub mod reply;
+pub mod server;

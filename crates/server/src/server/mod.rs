@@ -1,0 +1,161 @@
+//! Server-wide state ([`Shared`]) and the process around it: listener,
+//! worker threads, the cron thread (active expiry, idle timeouts) and
+//! graceful shutdown.
+
+mod run;
+pub mod stats;
+
+use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU16, AtomicUsize, Ordering};
+use std::sync::Arc;
+
+use bytes::Bytes;
+use hearth_resp::{Args, Frame};
+use parking_lot::{Mutex, RwLock};
+
+use crate::clock::Clock;
+use crate::config::Config;
+use crate::conn::client::{ClientHandle, ClientState};
+use crate::conn::registry::ClientRegistry;
+use crate::keyspace::Keyspace;
+use crate::pubsub::PubSub;
+use stats::{SlowLog, Stats};
+
+pub use run::{run, start, RunningServer};
+
+/// The Redis version Hearth reports (clients gate features on it).
+pub const REDIS_VERSION: &str = "7.4.0";
+/// Hearth's own version.
+pub const HEARTH_VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// `CLIENT PAUSE` state.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Pause {
+    /// Unix ms until which clients are paused (0 = not paused).
+    pub until_ms: i64,
+    /// Pause every command (ALL) or only writes (WRITE).
+    pub all: bool,
+}
+
+/// State shared by every connection and background job.
+pub struct Shared {
+    /// Settings (CONFIG GET/SET).
+    pub config: RwLock<Config>,
+    /// The data.
+    pub keyspace: Keyspace,
+    /// Connected clients.
+    pub clients: ClientRegistry,
+    /// Pub/sub subscriptions.
+    pub pubsub: PubSub,
+    /// Counters.
+    pub stats: Stats,
+    /// The slow log.
+    pub slowlog: SlowLog,
+    /// Time source.
+    pub clock: Arc<dyn Clock>,
+    /// Unix ms at startup.
+    pub start_ms: i64,
+    /// 40 hex characters identifying this run.
+    pub run_id: String,
+    /// Port actually bound.
+    pub port: AtomicU16,
+    /// Set when SHUTDOWN or a signal asked the server to stop.
+    pub shutting_down: AtomicBool,
+    /// Wakes the accept loop for shutdown.
+    pub shutdown_notify: tokio::sync::Notify,
+    /// DEBUG SET-ACTIVE-EXPIRE.
+    pub active_expire: AtomicBool,
+    /// CLIENT PAUSE.
+    pub pause: Mutex<Pause>,
+    /// Unix seconds of the last save (startup: persistence is off).
+    pub lastsave: AtomicI64,
+    monitors: Mutex<Vec<Arc<ClientHandle>>>,
+    monitor_count: AtomicUsize,
+    slowlog_threshold: AtomicI64,
+    slowlog_max: AtomicUsize,
+}
+
+impl Shared {
+    /// Builds the state for `config`.
+    pub fn new(config: Config, clock: Arc<dyn Clock>) -> Shared {
+        let now = clock.now_ms();
+        let run_id: String = (0..40).map(|_| format!("{:x}", rand::random::<u8>() % 16)).collect();
+        let shared = Shared {
+            keyspace: Keyspace::new(config.databases),
+            config: RwLock::new(config),
+            clients: ClientRegistry::default(),
+            pubsub: PubSub::default(),
+            stats: Stats::default(),
+            slowlog: SlowLog::default(),
+            clock,
+            start_ms: now,
+            run_id,
+            port: AtomicU16::new(0),
+            shutting_down: AtomicBool::new(false),
+            shutdown_notify: tokio::sync::Notify::new(),
+            active_expire: AtomicBool::new(true),
+            pause: Mutex::new(Pause::default()),
+            lastsave: AtomicI64::new(now / 1000),
+            monitors: Mutex::new(Vec::new()),
+            monitor_count: AtomicUsize::new(0),
+            slowlog_threshold: AtomicI64::new(0),
+            slowlog_max: AtomicUsize::new(0),
+        };
+        shared.refresh_hot_config();
+        shared
+    }
+
+    /// Copies settings read on every command into atomics.
+    pub fn refresh_hot_config(&self) {
+        let c = self.config.read();
+        self.slowlog_threshold.store(c.slowlog_log_slower_than, Ordering::Relaxed);
+        self.slowlog_max.store(c.slowlog_max_len as usize, Ordering::Relaxed);
+    }
+
+    /// (slowlog-log-slower-than, slowlog-max-len).
+    pub fn slowlog_settings(&self) -> (i64, usize) {
+        (self.slowlog_threshold.load(Ordering::Relaxed), self.slowlog_max.load(Ordering::Relaxed))
+    }
+
+    /// Asks the server to stop.
+    pub fn request_shutdown(&self) {
+        self.shutting_down.store(true, Ordering::SeqCst);
+        self.shutdown_notify.notify_waiters();
+        for c in self.clients.snapshot() {
+            c.kill();
+        }
+    }
+
+    /// Whether any MONITOR client is connected.
+    pub fn has_monitors(&self) -> bool {
+        self.monitor_count.load(Ordering::Relaxed) > 0
+    }
+
+    /// Registers a MONITOR client.
+    pub fn add_monitor(&self, c: Arc<ClientHandle>) {
+        let mut m = self.monitors.lock();
+        m.push(c);
+        self.monitor_count.store(m.len(), Ordering::Relaxed);
+    }
+
+    /// Removes a MONITOR client.
+    pub fn remove_monitor(&self, id: u64) {
+        let mut m = self.monitors.lock();
+        m.retain(|c| c.id != id);
+        self.monitor_count.store(m.len(), Ordering::Relaxed);
+    }
+
+    /// Sends a command to every MONITOR, formatted like Redis:
+    /// `+<unix.micros> [<db> <addr>] "arg" "arg"`.
+    pub fn feed_monitors(&self, client: &ClientState, args: Args<'_>) {
+        let us = self.clock.now_us();
+        let mut line = format!("{}.{:06} [{} {}]", us / 1_000_000, us % 1_000_000, client.db, client.handle.addr);
+        for a in args.iter() {
+            line.push(' ');
+            line.push_str(&crate::commands::args::repr(a));
+        }
+        let frame = Frame::Simple(Bytes::from(line));
+        for m in self.monitors.lock().iter().filter(|m| m.id != client.id()) {
+            m.inbox.post(frame.clone(), 64);
+        }
+    }
+}
