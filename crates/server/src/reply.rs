@@ -55,3 +55,8 @@ where
 {
     Frame::Array(items.into_iter().map(|b| Frame::Bulk(b.into())).collect())
 }
+
+/// A HELP reply: one simple string per line.
+pub fn help(lines: &[&'static str]) -> Frame {
+    Frame::Array(lines.iter().map(|l| Frame::simple(l)).collect())
+}

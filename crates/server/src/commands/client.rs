@@ -119,6 +119,9 @@ pub fn info(ctx: &mut Ctx<'_>, _args: Args<'_>) -> Frame {
     verbatim(line)
 }
 
+/// One CLIENT KILL filter.
+type KillFilter = Box<dyn Fn(&Arc<ClientHandle>) -> bool>;
+
 /// CLIENT KILL addr:port | CLIENT KILL <filter> <value> ...
 pub fn kill(ctx: &mut Ctx<'_>, args: Args<'_>) -> Frame {
     let clients = ctx.shared.clients.snapshot();
@@ -132,11 +135,11 @@ pub fn kill(ctx: &mut Ctx<'_>, args: Args<'_>) -> Frame {
             None => err("ERR No such client"),
         };
     }
-    if args.len() % 2 != 0 {
+    if !args.len().is_multiple_of(2) {
         return err(SYNTAX);
     }
     let mut skipme = true;
-    let mut filters: Vec<Box<dyn Fn(&Arc<ClientHandle>) -> bool>> = Vec::new();
+    let mut filters: Vec<KillFilter> = Vec::new();
     for pair in (2..args.len()).step_by(2) {
         let (k, v) = (&args[pair], args[pair + 1].to_vec());
         let text = String::from_utf8_lossy(&v).into_owned();
@@ -198,7 +201,10 @@ fn kill_one(ctx: &mut Ctx<'_>, c: &Arc<ClientHandle>) {
 /// CLIENT REPLY ON|OFF|SKIP
 pub fn reply(ctx: &mut Ctx<'_>, args: Args<'_>) -> Frame {
     ctx.client.reply_mode = match () {
-        _ if is(&args[2], "on") => ReplyMode::On,
+        _ if is(&args[2], "on") => {
+            ctx.client.force_reply = true;
+            ReplyMode::On
+        }
         _ if is(&args[2], "off") => ReplyMode::Off,
         _ if is(&args[2], "skip") => ReplyMode::Skip,
         _ => return err(SYNTAX),
@@ -323,5 +329,5 @@ pub fn help(_ctx: &mut Ctx<'_>, _args: Args<'_>) -> Frame {
         "HELP",
         "    Print this help.",
     ];
-    Frame::Array(lines.iter().map(|l| Frame::simple(l)).collect())
+    crate::reply::help(&lines)
 }

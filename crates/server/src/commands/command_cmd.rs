@@ -190,5 +190,5 @@ pub fn help(_ctx: &mut Ctx<'_>, _args: Args<'_>) -> Frame {
         "HELP",
         "    Print this help.",
     ];
-    Frame::Array(lines.iter().map(|l| Frame::simple(l)).collect())
+    crate::reply::help(&lines)
 }

@@ -30,7 +30,7 @@ pub fn get(ctx: &mut Ctx<'_>, args: Args<'_>) -> Frame {
 
 /// CONFIG SET parameter value [parameter value ...]: all or nothing.
 pub fn set(ctx: &mut Ctx<'_>, args: Args<'_>) -> Frame {
-    if args.len() % 2 != 0 {
+    if !args.len().is_multiple_of(2) {
         return crate::reply::wrong_arity("config|set");
     }
     let mut next: Config = ctx.shared.config.read().clone();
@@ -130,5 +130,5 @@ pub fn help(_ctx: &mut Ctx<'_>, _args: Args<'_>) -> Frame {
         "HELP",
         "    Print this help.",
     ];
-    Frame::Array(lines.iter().map(|l| Frame::simple(l)).collect())
+    crate::reply::help(&lines)
 }

@@ -152,6 +152,8 @@ pub fn reset(ctx: &mut Ctx<'_>, _args: Args<'_>) -> Frame {
         i.resp = 2;
         i.name = None;
         i.subs = (0, 0, 0);
+        i.multi = -1;
+        i.flags.clear();
     });
     Frame::simple("RESET")
 }

@@ -4,7 +4,7 @@
 use bytes::Bytes;
 use hearth_resp::{Args, Frame};
 
-use super::args::{int_arg, parse_canonical_i64, parse_f64};
+use super::args::{int_arg, parse_canonical_i64};
 use super::string::string_bytes;
 use super::Ctx;
 use crate::keyspace::{Value, ValueRef};
@@ -55,53 +55,94 @@ pub fn decrby(ctx: &mut Ctx<'_>, args: Args<'_>) -> Frame {
     }
 }
 
-/// Formats a float result the way INCRBYFLOAT prints it: fixed notation,
-/// no exponent, no trailing zeros. Hearth computes in f64 and prints the
-/// shortest representation that round-trips (Redis uses long double).
-pub fn format_human(v: f64) -> String {
-    let s = format!("{v}");
-    if s == "-0" {
-        "0".into()
-    } else {
-        s
+mod ffi {
+    use std::ffi::{c_char, c_int, c_long};
+    extern "C" {
+        /// See csrc/longdouble.c.
+        pub fn hearth_ld_incr(
+            cur: *const c_char,
+            cur_len: usize,
+            cur_missing: c_int,
+            incr: *const c_char,
+            incr_len: usize,
+            out: *mut c_char,
+            out_len: usize,
+        ) -> c_long;
+    }
+}
+
+/// Adds `incr` to `current` in long double precision, as Redis does, and
+/// returns the result printed like Redis (`%.17Lf`, trailing zeros removed).
+/// Errors are the client-visible replies.
+pub fn incr_float_text(current: Option<&[u8]>, incr: &[u8]) -> Result<Vec<u8>, Frame> {
+    let mut out = vec![0u8; 5 * 1024 + 64];
+    let cur = current.unwrap_or_default();
+    // SAFETY: every pointer/length pair describes a live buffer; the C side
+    // writes at most `out.len()` bytes into `out`.
+    let n = unsafe {
+        ffi::hearth_ld_incr(
+            cur.as_ptr().cast(),
+            cur.len(),
+            current.is_none() as i32,
+            incr.as_ptr().cast(),
+            incr.len(),
+            out.as_mut_ptr().cast(),
+            out.len(),
+        )
+    };
+    match n {
+        -3 => Err(err("ERR increment would produce NaN or Infinity")),
+        n if n < 0 => Err(err(NOT_FLOAT)),
+        n => {
+            out.truncate(n as usize);
+            Ok(out)
+        }
     }
 }
 
 /// INCRBYFLOAT key increment
 pub fn incrbyfloat(ctx: &mut Ctx<'_>, args: Args<'_>) -> Frame {
-    let Some(delta) = parse_f64(&args[2]) else {
-        return err(NOT_FLOAT);
-    };
     let key = &args[1];
     let mut db = ctx.db();
     let current = match db.peek(key) {
-        None => 0.0,
+        None => None,
         Some(e) => match string_bytes(e.value()) {
-            Ok(b) => match parse_f64(&b) {
-                Some(f) => f,
-                None => return err(NOT_FLOAT),
-            },
+            Ok(b) => Some(b.into_owned()),
             Err(e) => return e,
         },
     };
-    let next = current + delta;
-    if !next.is_finite() {
-        return err("ERR increment would produce NaN or Infinity");
+    match incr_float_text(current.as_deref(), &args[2]) {
+        Ok(text) => {
+            // Redis stores the printed float as a string (embstr), never as an int.
+            db.put_keep_ttl(key, Value::Str(text.clone()));
+            Frame::Bulk(Bytes::from(text))
+        }
+        Err(e) => e,
     }
-    let text = format_human(next);
-    db.put_keep_ttl(key, Value::string(text.as_bytes()));
-    Frame::Bulk(Bytes::from(text))
 }
 
 #[cfg(test)]
 mod tests {
-    use super::format_human;
+    use super::incr_float_text;
+
+    fn incr(cur: Option<&str>, by: &str) -> String {
+        String::from_utf8(incr_float_text(cur.map(str::as_bytes), by.as_bytes()).expect("valid")).expect("utf8")
+    }
 
     #[test]
-    fn float_results_print_without_exponent_or_trailing_zeros() {
-        assert_eq!(format_human(10.5), "10.5");
-        assert_eq!(format_human(3.0), "3");
-        assert_eq!(format_human(1e20), "100000000000000000000");
-        assert_eq!(format_human(-0.0), "0");
+    fn long_double_results_match_redis() {
+        assert_eq!(incr(Some("1005.75"), "0.01"), "1005.76000000000000001");
+        assert_eq!(incr(Some("10.5"), "0.1"), "10.6");
+        assert_eq!(incr(None, "3"), "3");
+        assert_eq!(incr(Some("1"), "-1"), "0");
+        assert!(incr(None, "1e400").len() > 400);
+    }
+
+    #[test]
+    fn invalid_inputs_and_infinite_results_are_refused() {
+        assert!(incr_float_text(Some(b"abc"), b"1").is_err());
+        assert!(incr_float_text(None, b" 1").is_err());
+        assert!(incr_float_text(None, b"nan").is_err());
+        assert!(incr_float_text(Some(b"1e4932"), b"1e4932").is_err());
     }
 }

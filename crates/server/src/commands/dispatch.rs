@@ -35,7 +35,8 @@ fn resolve(args: Args<'_>) -> Result<(&'static CommandSpec, String), Frame> {
         return Ok((spec, String::new()));
     }
     if args.len() < 2 {
-        return Err(wrong_arity(spec.name));
+        // A container that also works alone (COMMAND).
+        return if arity_ok(spec.arity, 1) { Ok((spec, String::new())) } else { Err(wrong_arity(spec.name)) };
     }
     let Some(sub) = spec.subcommand(&args[1]) else {
         let sub = String::from_utf8_lossy(&args[1][..args[1].len().min(128)]).into_owned();
@@ -77,7 +78,7 @@ pub fn execute(
     args: Args<'_>,
     followups: &mut Vec<Frame>,
 ) -> Frame {
-    let (spec, _full) = match resolve(args) {
+    let (spec, full) = match resolve(args) {
         Ok(found) => found,
         Err(e) => {
             if client.multi.is_some() {
@@ -96,7 +97,7 @@ pub fn execute(
     if client.in_resp2_pubsub() && !PUBSUB_ALLOWED.contains(&spec.name) {
         return err_owned(format!(
             "ERR Can't execute '{}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context",
-            String::from_utf8_lossy(&args[0]).to_lowercase()
+            if full.is_empty() { spec.full } else { &full }
         ));
     }
     if let Some(queue) = client.multi.as_mut() {
@@ -107,6 +108,8 @@ pub fn execute(
                 return err("ERR Command not allowed inside a transaction");
             }
             queue.push(args.to_owned());
+            let n = queue.len() as i64;
+            client.publish_info(|i| i.multi = n);
             return Frame::simple("QUEUED");
         }
     }

@@ -14,10 +14,6 @@ enum Unit {
 }
 
 fn expire_generic(ctx: &mut Ctx<'_>, args: Args<'_>, unit: Unit, absolute: bool, name: &str) -> Frame {
-    let n = match int_arg(&args[2]) {
-        Ok(n) => n,
-        Err(e) => return e,
-    };
     let (mut nx, mut xx, mut gt, mut lt) = (false, false, false, false);
     for a in args.iter().skip(3) {
         match () {
@@ -34,6 +30,10 @@ fn expire_generic(ctx: &mut Ctx<'_>, args: Args<'_>, unit: Unit, absolute: bool,
     if gt && lt {
         return err_owned("ERR GT and LT options at the same time are not compatible".into());
     }
+    let n = match int_arg(&args[2]) {
+        Ok(n) => n,
+        Err(e) => return e,
+    };
     let invalid = || err_owned(format!("ERR invalid expire time in '{name}' command"));
     let Some(ms) = (if unit == Unit::Seconds { n.checked_mul(1000) } else { Some(n) }) else {
         return invalid();
@@ -102,12 +102,12 @@ pub fn pttl(ctx: &mut Ctx<'_>, args: Args<'_>) -> Frame {
 
 /// EXPIRETIME key
 pub fn expiretime(ctx: &mut Ctx<'_>, args: Args<'_>) -> Frame {
-    Frame::Integer(expire_of(ctx, &args[1]).map_or_else(|c| c, |at| at / 1000))
+    Frame::Integer(expire_of(ctx, &args[1]).map_or_else(|c| c, |at| (at + 500) / 1000))
 }
 
 /// PEXPIRETIME key
 pub fn pexpiretime(ctx: &mut Ctx<'_>, args: Args<'_>) -> Frame {
-    Frame::Integer(expire_of(ctx, &args[1]).map_or_else(|c| c, |at| at))
+    Frame::Integer(expire_of(ctx, &args[1]).unwrap_or_else(|c| c))
 }
 
 /// PERSIST key

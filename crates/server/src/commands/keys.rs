@@ -162,6 +162,7 @@ pub fn object(ctx: &mut Ctx<'_>, args: Args<'_>) -> Frame {
         Frame::Bulk(Bytes::from_static(
             match e.value() {
                 ValueRef::Int(_) => "int",
+                ValueRef::Str(_) if e.is_raw() => "raw",
                 ValueRef::Str(s) if s.len() <= 44 => "embstr",
                 ValueRef::Str(_) => "raw",
                 ValueRef::Obj(o) => o.encoding(list_size),
@@ -205,7 +206,7 @@ pub fn object_help(_ctx: &mut Ctx<'_>, _args: Args<'_>) -> Frame {
         "HELP",
         "    Print this help.",
     ];
-    Frame::Array(lines.iter().map(|l| Frame::simple(l)).collect())
+    crate::reply::help(&lines)
 }
 
 /// RANDOMKEY

@@ -21,6 +21,11 @@ fn string_or_empty(ctx: &mut Ctx<'_>, key: &[u8]) -> Result<Vec<u8>, Frame> {
 
 /// LCS
 pub fn lcs(ctx: &mut Ctx<'_>, args: Args<'_>) -> Frame {
+    // Like Redis: type check first, then options.
+    let (a, b) = match (string_or_empty(ctx, &args[1]), string_or_empty(ctx, &args[2])) {
+        (Ok(a), Ok(b)) => (a, b),
+        (Err(e), _) | (_, Err(e)) => return e,
+    };
     let (mut getlen, mut getidx, mut withlen, mut minlen) = (false, false, false, 0i64);
     let mut i = 3;
     while i < args.len() {
@@ -45,10 +50,6 @@ pub fn lcs(ctx: &mut Ctx<'_>, args: Args<'_>) -> Frame {
     if getlen && getidx {
         return err("ERR If you want both the length and indexes, please just use IDX.");
     }
-    let (a, b) = match (string_or_empty(ctx, &args[1]), string_or_empty(ctx, &args[2])) {
-        (Ok(a), Ok(b)) => (a, b),
-        (Err(e), _) | (_, Err(e)) => return e,
-    };
     let (alen, blen) = (a.len(), b.len());
     let w = blen + 1;
     let mut t = vec![0u32; (alen + 1) * w];

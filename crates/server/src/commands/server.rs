@@ -164,6 +164,7 @@ pub fn debug(ctx: &mut Ctx<'_>, args: Args<'_>) -> Frame {
         };
         let encoding = match e.value() {
             crate::keyspace::ValueRef::Int(_) => "int",
+            crate::keyspace::ValueRef::Str(_) if e.is_raw() => "raw",
             crate::keyspace::ValueRef::Str(s) if s.len() <= 44 => "embstr",
             crate::keyspace::ValueRef::Str(_) => "raw",
             crate::keyspace::ValueRef::Obj(o) => o.encoding(-2),
@@ -186,16 +187,11 @@ pub fn debug(ctx: &mut Ctx<'_>, args: Args<'_>) -> Frame {
             "HELP",
             "    Print this help.",
         ];
-        Frame::Array(lines.iter().map(|l| Frame::simple(l)).collect())
+        crate::reply::help(&lines)
     } else {
         err_owned(format!(
             "ERR unknown subcommand or wrong number of arguments for '{}'. Try DEBUG HELP.",
             String::from_utf8_lossy(sub)
         ))
     }
-}
-
-/// The HELP reply of containers with only a few subcommands.
-pub fn help_lines(lines: &'static [&'static str]) -> Frame {
-    Frame::Array(lines.iter().map(|l| Frame::simple(l)).collect())
 }

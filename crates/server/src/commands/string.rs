@@ -51,7 +51,7 @@ pub fn get(ctx: &mut Ctx<'_>, args: Args<'_>) -> Frame {
     read_bulk(ctx, &args[1])
 }
 
-/// Expire options shared by SET and GETEX.
+/// SET's expire option.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum ExpireOpt {
     /// No change requested.
@@ -60,8 +60,6 @@ pub enum ExpireOpt {
     At(i64),
     /// KEEPTTL.
     Keep,
-    /// PERSIST (GETEX).
-    Persist,
 }
 
 /// Converts `EX|PX|EXAT|PXAT n` into an absolute time, or Redis's error.
@@ -86,27 +84,35 @@ struct SetOpts {
     expire: ExpireOpt,
 }
 
+/// Parses SET's options. Like Redis, every option is checked for syntax
+/// first and the expire value is converted last, so `EX EXAT 10` is a
+/// syntax error rather than a bad integer.
 fn parse_set_opts(args: Args<'_>, now: i64) -> Result<SetOpts, Frame> {
     let mut o = SetOpts { nx: false, xx: false, get: false, expire: ExpireOpt::None };
+    let mut timed: Option<(&[u8], &[u8])> = None;
     let mut i = 3;
     while i < args.len() {
         let a = &args[i];
         let unit = ["ex", "px", "exat", "pxat"].iter().any(|u| is(a, u));
+        let no_expire_yet = o.expire == ExpireOpt::None && timed.is_none();
         if is(a, "nx") && !o.xx {
             o.nx = true;
         } else if is(a, "xx") && !o.nx {
             o.xx = true;
         } else if is(a, "get") {
             o.get = true;
-        } else if is(a, "keepttl") && o.expire == ExpireOpt::None {
+        } else if is(a, "keepttl") && no_expire_yet {
             o.expire = ExpireOpt::Keep;
-        } else if unit && o.expire == ExpireOpt::None && i + 1 < args.len() {
-            o.expire = ExpireOpt::At(expire_at(a, &args[i + 1], now, "set")?);
+        } else if unit && no_expire_yet && i + 1 < args.len() {
+            timed = Some((a, &args[i + 1]));
             i += 1;
         } else {
             return Err(err(SYNTAX));
         }
         i += 1;
+    }
+    if let Some((unit, n)) = timed {
+        o.expire = ExpireOpt::At(expire_at(unit, n, now, "set")?);
     }
     Ok(o)
 }
@@ -198,7 +204,7 @@ pub fn mget(ctx: &mut Ctx<'_>, args: Args<'_>) -> Frame {
 }
 
 fn pairs_ok(args: Args<'_>, name: &str) -> Result<(), Frame> {
-    if args.len() % 2 == 0 {
+    if args.len().is_multiple_of(2) {
         return Err(crate::reply::wrong_arity(name));
     }
     Ok(())
@@ -259,25 +265,27 @@ pub fn getdel(ctx: &mut Ctx<'_>, args: Args<'_>) -> Frame {
 }
 
 /// GETEX key [EX|PX|EXAT|PXAT n|PERSIST]
+///
+/// Options are checked for syntax first; like Redis, the expire value is
+/// only converted once the key is known to hold a string.
 pub fn getex(ctx: &mut Ctx<'_>, args: Args<'_>) -> Frame {
-    let mut opt = ExpireOpt::None;
+    let mut persist = false;
+    let mut timed: Option<(&[u8], &[u8])> = None;
     let mut i = 2;
     while i < args.len() {
         let a = &args[i];
-        if is(a, "persist") && opt == ExpireOpt::None {
-            opt = ExpireOpt::Persist;
-        } else if ["ex", "px", "exat", "pxat"].iter().any(|u| is(a, u)) && opt == ExpireOpt::None && i + 1 < args.len()
-        {
-            opt = match expire_at(a, &args[i + 1], ctx.now, "getex") {
-                Ok(at) => ExpireOpt::At(at),
-                Err(e) => return e,
-            };
+        let free = !persist && timed.is_none();
+        if is(a, "persist") && free {
+            persist = true;
+        } else if ["ex", "px", "exat", "pxat"].iter().any(|u| is(a, u)) && free && i + 1 < args.len() {
+            timed = Some((a, &args[i + 1]));
             i += 1;
         } else {
             return err(SYNTAX);
         }
         i += 1;
     }
+    let now = ctx.now;
     let mut db = ctx.db();
     let reply = match db.get(&args[1]) {
         Some(e) => value_bulk(e.value()),
@@ -286,19 +294,18 @@ pub fn getex(ctx: &mut Ctx<'_>, args: Args<'_>) -> Frame {
     if matches!(reply, Frame::Error(_)) {
         return reply;
     }
-    match opt {
-        ExpireOpt::At(at) if at <= db.now() => {
-            db.delete(&args[1]);
-        }
-        ExpireOpt::At(at) => {
-            db.set_expire(&args[1], Some(at));
-        }
-        ExpireOpt::Persist => {
-            if db.peek(&args[1]).is_some_and(|e| e.expire_at().is_some()) {
-                db.set_expire(&args[1], None);
+    if let Some((unit, n)) = timed {
+        match expire_at(unit, n, now, "getex") {
+            Ok(at) if at <= now => {
+                db.delete(&args[1]);
             }
+            Ok(at) => {
+                db.set_expire(&args[1], Some(at));
+            }
+            Err(e) => return e,
         }
-        _ => {}
+    } else if persist && db.peek(&args[1]).is_some_and(|e| e.expire_at().is_some()) {
+        db.set_expire(&args[1], None);
     }
     reply
 }
@@ -321,7 +328,9 @@ pub fn append(ctx: &mut Ctx<'_>, args: Args<'_>) -> Frame {
     if current + extra.len() > max {
         return err(TOO_LARGE);
     }
-    if db.update(key, |e| e.append_in_place(extra)) == Some(true) {
+    // Growing in place needs the slack only a previous APPEND leaves (and
+    // that entry is already `raw`, as Redis reports any appended string).
+    if db.update(key, |e| e.is_raw() && e.append_in_place(extra)) == Some(true) {
         return Frame::Integer((current + extra.len()) as i64);
     }
     db.rebuild(key, |old| {
@@ -333,7 +342,7 @@ pub fn append(ctx: &mut Ctx<'_>, args: Args<'_>) -> Frame {
         v.extend_from_slice(extra);
         // Grow geometrically so repeated APPENDs stay amortised O(1).
         let slack = v.len().min(1 << 20);
-        crate::keyspace::Entry::new(old.key(), Value::Str(v), old.expire_at(), old.lru(), slack)
+        crate::keyspace::Entry::new(old.key(), Value::Raw(v), old.expire_at(), old.lru(), slack)
     });
     Frame::Integer((current + extra.len()) as i64)
 }
@@ -409,6 +418,6 @@ pub fn setrange(ctx: &mut Ctx<'_>, args: Args<'_>) -> Frame {
     }
     v[offset..offset + patch.len()].copy_from_slice(patch);
     let len = v.len() as i64;
-    db.put_keep_ttl(key, Value::Str(v));
+    db.put_keep_ttl(key, Value::Raw(v));
     Frame::Integer(len)
 }

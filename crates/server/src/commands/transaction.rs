@@ -22,6 +22,7 @@ pub fn multi(ctx: &mut Ctx<'_>, _args: Args<'_>) -> Frame {
     }
     ctx.client.multi = Some(Vec::new());
     ctx.client.multi_error = false;
+    ctx.client.publish_info(|i| i.multi = 0);
     Frame::ok()
 }
 
@@ -30,6 +31,7 @@ pub fn discard(ctx: &mut Ctx<'_>, _args: Args<'_>) -> Frame {
     if ctx.client.multi.take().is_none() {
         return err("ERR DISCARD without MULTI");
     }
+    ctx.client.publish_info(|i| i.multi = -1);
     ctx.client.multi_error = false;
     unwatch_all(ctx.shared, ctx.client);
     Frame::ok()
@@ -99,6 +101,7 @@ pub fn exec(ctx: &mut Ctx<'_>, _args: Args<'_>) -> Frame {
     let Some(queue) = ctx.client.multi.take() else {
         return err("ERR EXEC without MULTI");
     };
+    ctx.client.publish_info(|i| i.multi = -1);
     if std::mem::take(&mut ctx.client.multi_error) {
         unwatch_all(ctx.shared, ctx.client);
         return err("EXECABORT Transaction discarded because of previous errors.");

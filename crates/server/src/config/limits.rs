@@ -46,7 +46,7 @@ impl OutputLimits {
     /// Applies `class hard soft seconds [class ...]`, all or nothing.
     pub fn apply(&mut self, v: &str) -> Result<(), String> {
         let words: Vec<&str> = v.split_whitespace().collect();
-        if words.is_empty() || words.len() % 4 != 0 {
+        if words.is_empty() || !words.len().is_multiple_of(4) {
             return Err("Wrong number of arguments in buffer limit configuration.".into());
         }
         let mut next = *self;

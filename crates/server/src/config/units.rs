@@ -25,7 +25,7 @@ pub fn parse_memory(v: &str) -> Option<u64> {
 /// Formats bytes the way `CONFIG REWRITE` prints memory (largest exact unit).
 pub fn format_memory(n: u64) -> String {
     for (unit, size) in [("gb", 1u64 << 30), ("mb", 1 << 20), ("kb", 1 << 10)] {
-        if n != 0 && n % size == 0 {
+        if n != 0 && n.is_multiple_of(size) {
             return format!("{}{unit}", n / size);
         }
     }

@@ -184,6 +184,8 @@ pub struct ClientState {
     pub monitor: bool,
     /// Close after the current reply is written (QUIT, protocol error).
     pub close_after_reply: bool,
+    /// CLIENT REPLY ON just ran: its OK is sent even though replies were off.
+    pub force_reply: bool,
 }
 
 impl ClientState {
@@ -207,6 +209,7 @@ impl ClientState {
             no_touch: false,
             monitor: false,
             close_after_reply: false,
+            force_reply: false,
         }
     }
 

@@ -29,24 +29,30 @@ use client::{ClientHandle, ClientInfo, ClientState, Inbox, ReplyMode};
 
 const READ_CHUNK: usize = 16 * 1024;
 
-/// Serves one accepted connection until it closes.
-pub async fn serve(shared: &'static Shared, mut stream: TcpStream) {
-    let _ = stream.set_nodelay(true);
-    let unspecified = SocketAddr::from(([0, 0, 0, 0], 0));
+/// Registers a just-accepted connection, so that CLIENT LIST/KILL and
+/// maxclients see it from the moment it is accepted.
+pub fn register(shared: &'static Shared, peer: SocketAddr, local: SocketAddr) -> Arc<ClientHandle> {
+    let now = shared.clock.now_ms();
     let handle = Arc::new(ClientHandle {
         id: shared.clients.next_id(),
-        addr: stream.peer_addr().unwrap_or(unspecified),
-        laddr: stream.local_addr().unwrap_or(unspecified),
-        created_ms: shared.clock.now_ms(),
+        addr: peer,
+        laddr: local,
+        created_ms: now,
         inbox: Inbox::default(),
         killed: Default::default(),
         info: parking_lot::Mutex::new(ClientInfo { resp: 2, multi: -1, user: "default".into(), ..Default::default() }),
-        last_interaction_ms: shared.clock.now_ms().into(),
+        last_interaction_ms: now.into(),
         output_bytes: Default::default(),
         last_cmd: Default::default(),
     });
     shared.clients.insert(handle.clone());
     Stats::incr(&shared.stats.total_connections);
+    handle
+}
+
+/// Serves one accepted, registered connection until it closes.
+pub async fn serve(shared: &'static Shared, mut stream: TcpStream, handle: Arc<ClientHandle>) {
+    let _ = stream.set_nodelay(true);
     let needs_auth = !shared.config.read().requirepass.is_empty();
     let mut client = ClientState::new(handle.clone(), !needs_auth);
     let mut conn =
@@ -89,7 +95,8 @@ impl Connection {
                             self.pause_if_needed(args.get(0)).await;
                             let before = client.reply_mode;
                             let frame = commands::execute(self.shared, client, &mut guards, args, &mut followups);
-                            let mut suppress = matches!(before, ReplyMode::Off | ReplyMode::SkipThis);
+                            let forced = std::mem::take(&mut client.force_reply);
+                            let mut suppress = !forced && matches!(before, ReplyMode::Off | ReplyMode::SkipThis);
                             match client.reply_mode {
                                 ReplyMode::SkipThis if before == ReplyMode::SkipThis => {
                                     client.reply_mode = ReplyMode::On

@@ -28,6 +28,9 @@ const KIND_INT: u8 = 1;
 const KIND_OBJ: u8 = 2;
 const KIND_MASK: u8 = 0b11;
 const HAS_EXPIRE: u8 = 0b100;
+/// A string whose encoding Redis would report as `raw` even when short
+/// (the result of APPEND or SETRANGE).
+const RAW: u8 = 0b1000;
 
 /// A borrowed view of an entry's value.
 #[derive(Debug, Clone, Copy)]
@@ -43,8 +46,10 @@ pub enum ValueRef<'a> {
 /// An owned value to store.
 #[derive(Debug)]
 pub enum Value {
-    /// A string; stored as an integer when it is one in canonical form.
+    /// A string.
     Str(Vec<u8>),
+    /// A string that Redis would encode `raw` whatever its length.
+    Raw(Vec<u8>),
     /// An integer string.
     Int(i64),
     /// A collection.
@@ -261,6 +266,10 @@ macro_rules! entry_readers {
         pub fn lru(&self) -> u32 {
             self.raw().lru()
         }
+        /// Whether a string value has Redis's `raw` encoding whatever its size.
+        pub fn is_raw(&self) -> bool {
+            self.raw().header().flags & RAW != 0
+        }
         /// The value.
         pub fn value(&self) -> ValueRef<$lt> {
             self.raw().value()
@@ -359,6 +368,7 @@ impl Entry {
     pub fn new(key: &[u8], value: Value, expire_at: Option<i64>, lru: u32, slack: usize) -> Entry {
         let (kind, payload_len) = match &value {
             Value::Str(s) => (KIND_STR, varint_len(s.len()) + s.len() + slack),
+            Value::Raw(s) => (KIND_STR | RAW, varint_len(s.len()) + s.len() + slack),
             Value::Int(_) => (KIND_INT, 8),
             Value::Obj(_) => (KIND_OBJ, std::mem::size_of::<usize>()),
         };
@@ -385,7 +395,7 @@ impl Entry {
         buf[off..off + key.len()].copy_from_slice(key);
         off += key.len();
         match value {
-            Value::Str(s) => {
+            Value::Str(s) | Value::Raw(s) => {
                 off += write_varint(&mut buf[off..], s.len());
                 buf[off..off + s.len()].copy_from_slice(&s);
                 buf[off + s.len()..].fill(0);
@@ -430,6 +440,7 @@ impl Entry {
                 Value::Obj(unsafe { Box::from_raw(p) })
             }
             _ => match self.value() {
+                ValueRef::Str(s) if h.flags & RAW != 0 => Value::Raw(s.to_vec()),
                 ValueRef::Str(s) => Value::Str(s.to_vec()),
                 ValueRef::Int(i) => Value::Int(i),
                 ValueRef::Obj(_) => unreachable!("objects handled above"),

@@ -191,11 +191,6 @@ impl Table {
         self.len = 0;
     }
 
-    /// Takes every entry out (for FLUSH, SWAPDB), leaving the table empty.
-    pub fn take(&mut self) -> Table {
-        Table { slots: std::mem::take(&mut self.slots), len: std::mem::replace(&mut self.len, 0), hash: self.hash }
-    }
-
     /// Iterates over all entries in slot order.
     pub fn iter(&self) -> impl Iterator<Item = EntryRef<'_>> + '_ {
         (0..self.slots.len()).filter(|i| self.slots[*i] != 0).map(|i| self.get(i))

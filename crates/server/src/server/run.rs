@@ -66,6 +66,9 @@ pub fn start_with_clock(config: Config, clock: Arc<dyn Clock>) -> anyhow::Result
     let listener = bind(&config)?;
     let addr = listener.local_addr()?;
     let workers = config.io_threads.max(1);
+    let mut config = config;
+    // `--port 0` binds an ephemeral port; CONFIG GET port reports the real one.
+    config.port = addr.port();
     let shared: &'static Shared = Box::leak(Box::new(Shared::new(config, clock)));
     shared.port.store(addr.port(), Ordering::Relaxed);
     log::notice(&format!("Running mode=standalone, port={}.", addr.port()));
@@ -73,7 +76,7 @@ pub fn start_with_clock(config: Config, clock: Arc<dyn Clock>) -> anyhow::Result
     let mut threads = Vec::new();
     let mut senders = Vec::new();
     for i in 0..workers {
-        let (tx, rx) = mpsc::unbounded_channel::<std::net::TcpStream>();
+        let (tx, rx) = mpsc::unbounded_channel::<Accepted>();
         senders.push(tx);
         threads.push(std::thread::Builder::new().name(format!("hearth-worker-{i}")).spawn(move || worker(shared, rx))?);
     }
@@ -100,14 +103,20 @@ fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_current_thread().enable_all().build().expect("tokio runtime builds")
 }
 
-fn worker(shared: &'static Shared, mut rx: mpsc::UnboundedReceiver<std::net::TcpStream>) {
+/// A connection handed from the acceptor to a worker.
+type Accepted = (std::net::TcpStream, Arc<crate::conn::client::ClientHandle>);
+
+fn worker(shared: &'static Shared, mut rx: mpsc::UnboundedReceiver<Accepted>) {
     let rt = runtime();
     let local = tokio::task::LocalSet::new();
     local.block_on(&rt, async move {
-        while let Some(stream) = rx.recv().await {
+        while let Some((stream, handle)) = rx.recv().await {
             // Re-register the socket with this worker's reactor.
-            if let Ok(stream) = TcpStream::from_std(stream) {
-                tokio::task::spawn_local(crate::conn::serve(shared, stream));
+            match TcpStream::from_std(stream) {
+                Ok(stream) => {
+                    tokio::task::spawn_local(crate::conn::serve(shared, stream, handle));
+                }
+                Err(_) => shared.clients.remove(handle.id),
             }
         }
         // Channel closed: shutting down. Give connections a moment to flush.
@@ -115,11 +124,7 @@ fn worker(shared: &'static Shared, mut rx: mpsc::UnboundedReceiver<std::net::Tcp
     });
 }
 
-fn accept_loop(
-    shared: &'static Shared,
-    listener: StdListener,
-    senders: Vec<mpsc::UnboundedSender<std::net::TcpStream>>,
-) {
+fn accept_loop(shared: &'static Shared, listener: StdListener, senders: Vec<mpsc::UnboundedSender<Accepted>>) {
     let rt = runtime();
     rt.block_on(async move {
         let listener = match tokio::net::TcpListener::from_std(listener) {
@@ -136,8 +141,10 @@ fn accept_loop(
             tokio::select! {
                 accepted = listener.accept() => {
                     let Ok((stream, peer)) = accepted else { continue };
+                    let local = stream.local_addr().unwrap_or(peer);
                     if let Some(stream) = admit(shared, stream, peer).await.and_then(|s| s.into_std().ok()) {
-                        let _ = senders[next % senders.len()].send(stream);
+                        let handle = crate::conn::register(shared, peer, local);
+                        let _ = senders[next % senders.len()].send((stream, handle));
                         next += 1;
                     }
                 }
