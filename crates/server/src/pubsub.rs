@@ -72,6 +72,10 @@ impl PubSub {
     pub fn publish(&self, kind: Kind, channel: &Bytes, message: &Bytes, limit: u64) -> usize {
         let size = channel.len() + message.len() + 32;
         let deliver = |c: &Arc<ClientHandle>, frame: Frame| {
+            if c.is_killed() {
+                // Disconnecting: nothing more is queued for it.
+                return;
+            }
             c.inbox.post(frame, size);
             if limit > 0 && c.inbox.pending_bytes() as u64 > limit {
                 c.kill();

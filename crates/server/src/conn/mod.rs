@@ -131,9 +131,23 @@ impl Connection {
             self.drain_inbox(client.protocol, &client.handle);
             if !self.wbuf.is_empty() {
                 Stats::incr_by(&self.shared.stats.net_output_bytes, self.wbuf.len() as u64);
-                if stream.write_all(&self.wbuf).await.is_err() {
-                    return;
+                client.handle.output_bytes.store(self.wbuf.len() as u64, Ordering::Relaxed);
+                // A client that stops reading must not pin this task (and the
+                // messages piling up in its inbox) forever: a kill, e.g. from
+                // the output buffer limit, interrupts the write.
+                let mut write = std::pin::pin!(stream.write_all(&self.wbuf));
+                loop {
+                    tokio::select! {
+                        done = &mut write => match done {
+                            Ok(()) => break,
+                            Err(_) => return,
+                        },
+                        _ = client.handle.inbox.wait() => if client.handle.is_killed() {
+                            return;
+                        },
+                    }
                 }
+                client.handle.output_bytes.store(0, Ordering::Relaxed);
                 self.wbuf.clear();
                 if self.wbuf.capacity() > 1 << 20 {
                     self.wbuf = BytesMut::with_capacity(READ_CHUNK);
