@@ -5,7 +5,7 @@ use bytes::Bytes;
 use hearth_resp::{Args, Frame};
 
 use super::args::is;
-use super::{flag, table::COMMANDS, CommandSpec, Ctx};
+use super::{flag, table, CommandSpec, Ctx};
 use crate::glob::glob_match;
 use crate::reply::{bulk_static, err};
 
@@ -87,18 +87,18 @@ pub fn command(_ctx: &mut Ctx<'_>, args: Args<'_>) -> Frame {
     if args.len() > 1 {
         return err("ERR unknown subcommand");
     }
-    Frame::Array(COMMANDS.iter().map(info_of).collect())
+    Frame::Array(table::all().map(info_of).collect())
 }
 
 /// COMMAND COUNT
 pub fn count(_ctx: &mut Ctx<'_>, _args: Args<'_>) -> Frame {
-    Frame::Integer(COMMANDS.len() as i64)
+    Frame::Integer(table::all().count() as i64)
 }
 
 /// COMMAND INFO [name ...]
 pub fn info(_ctx: &mut Ctx<'_>, args: Args<'_>) -> Frame {
     if args.len() == 2 {
-        return Frame::Array(COMMANDS.iter().map(info_of).collect());
+        return Frame::Array(table::all().map(info_of).collect());
     }
     Frame::Array(args.iter().skip(2).map(|n| super::lookup(n).map_or(Frame::NullArray, info_of)).collect())
 }
@@ -119,17 +119,14 @@ fn doc_of(spec: &'static CommandSpec) -> Frame {
 
 /// COMMAND DOCS [name ...]
 pub fn docs(_ctx: &mut Ctx<'_>, args: Args<'_>) -> Frame {
-    let specs: Vec<&'static CommandSpec> = if args.len() == 2 {
-        COMMANDS.iter().collect()
-    } else {
-        args.iter().skip(2).filter_map(super::lookup).collect()
-    };
+    let specs: Vec<&'static CommandSpec> =
+        if args.len() == 2 { table::all().collect() } else { args.iter().skip(2).filter_map(super::lookup).collect() };
     Frame::Map(specs.into_iter().map(|s| (Frame::Bulk(Bytes::from_static(s.name.as_bytes())), doc_of(s))).collect())
 }
 
 /// COMMAND LIST [FILTERBY MODULE name|ACLCAT cat|PATTERN pattern]
 pub fn list(_ctx: &mut Ctx<'_>, args: Args<'_>) -> Frame {
-    let mut names: Vec<&'static str> = COMMANDS.iter().map(|c| c.name).collect();
+    let mut names: Vec<&'static str> = table::all().map(|c| c.name).collect();
     if args.len() == 5 && is(&args[2], "filterby") {
         let v = &args[4];
         if is(&args[3], "pattern") {

@@ -62,7 +62,7 @@ pub fn set(ctx: &mut Ctx<'_>, args: Args<'_>) -> Frame {
 pub fn resetstat(ctx: &mut Ctx<'_>, _args: Args<'_>) -> Frame {
     ctx.shared.stats.reset();
     ctx.shared.slowlog.reset();
-    for spec in super::table::COMMANDS.iter() {
+    for spec in super::table::all() {
         spec.stats.reset();
         spec.subcommands.iter().for_each(|s| s.stats.reset());
     }

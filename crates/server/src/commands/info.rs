@@ -7,7 +7,6 @@ use bytes::Bytes;
 use hearth_resp::{Args, Frame};
 
 use super::db::live_len;
-use super::table::COMMANDS;
 use super::Ctx;
 use crate::server::{Shared, HEARTH_VERSION, REDIS_VERSION};
 
@@ -161,7 +160,7 @@ fn section(shared: &Shared, name: &str, now: i64, out: &mut String) {
         }
         "commandstats" => {
             out.push_str("# Commandstats\r\n");
-            for spec in COMMANDS.iter().flat_map(|c| std::iter::once(c).chain(c.subcommands.iter())) {
+            for spec in super::table::all().flat_map(|c| std::iter::once(c).chain(c.subcommands.iter())) {
                 let calls = get(&spec.stats.calls);
                 if calls == 0 {
                     continue;

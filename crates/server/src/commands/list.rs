@@ -8,9 +8,11 @@ use bytes::Bytes;
 use hearth_resp::{Args, Frame};
 
 use super::args::int_arg;
-use super::Ctx;
+use super::table::{cmd, ONE, RO_FAST, W_OOM_FAST};
+use super::{flag, CommandSpec, Ctx};
 use crate::keyspace::{Object, Value, ValueRef};
 use crate::reply::{err, WRONGTYPE};
+use crate::server::stats::CommandStats;
 
 fn push(ctx: &mut Ctx<'_>, args: Args<'_>, left: bool) -> Frame {
     let key = &args[1];
@@ -86,3 +88,12 @@ pub fn lrange(ctx: &mut Ctx<'_>, args: Args<'_>) -> Frame {
     }
     Frame::Array(l.range(a as usize..=b as usize).map(|v| Frame::Bulk(Bytes::copy_from_slice(v))).collect())
 }
+
+/// The list family's commands.
+#[rustfmt::skip]
+pub static COMMANDS: [CommandSpec; 4] = [
+    cmd!("rpush", "rpush", -3, W_OOM_FAST, ONE, rpush, "list", "1.0.0", "Appends one or more elements to a list. Creates the key if it doesn't exist."),
+    cmd!("lpush", "lpush", -3, W_OOM_FAST, ONE, lpush, "list", "1.0.0", "Prepends one or more elements to a list. Creates the key if it doesn't exist."),
+    cmd!("lrange", "lrange", 4, flag::READONLY, ONE, lrange, "list", "1.0.0", "Returns a range of elements from a list."),
+    cmd!("llen", "llen", 2, RO_FAST, ONE, llen, "list", "1.0.0", "Returns the length of a list."),
+];

@@ -1,6 +1,6 @@
 //! Commands: the table, the context handlers run in, and dispatch.
 //!
-//! One table ([`table::COMMANDS`]) maps names to [`CommandSpec`]s: arity,
+//! One table ([`table::all`]) maps names to [`CommandSpec`]s: arity,
 //! Redis flags, key positions and the handler. Arity errors, key locking,
 //! MULTI queueing, subscribed-mode checks, `COMMAND` output and per-command
 //! statistics all come from it, never from per-command code.
@@ -165,7 +165,7 @@ impl CommandSpec {
 
 fn index() -> &'static HashMap<Vec<u8>, &'static CommandSpec> {
     static INDEX: OnceLock<HashMap<Vec<u8>, &'static CommandSpec>> = OnceLock::new();
-    INDEX.get_or_init(|| table::COMMANDS.iter().map(|c| (c.name.as_bytes().to_vec(), c)).collect())
+    INDEX.get_or_init(|| table::all().map(|c| (c.name.as_bytes().to_vec(), c)).collect())
 }
 
 /// Finds a command by name, case-insensitively, without allocating for
