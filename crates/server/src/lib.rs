@@ -12,6 +12,7 @@ pub mod conn;
 pub mod glob;
 pub mod keyspace;
 pub mod log;
+pub mod notify;
 pub mod pubsub;
 pub mod reply;
 pub mod server;

@@ -25,6 +25,7 @@ fn incr_by(ctx: &mut Ctx<'_>, key: &[u8], delta: i64) -> Frame {
         return err(OVERFLOW);
     };
     db.put_keep_ttl(key, Value::Int(next));
+    ctx.notify(crate::notify::class::STRING, "incrby", key);
     Frame::Integer(next)
 }
 
@@ -115,6 +116,7 @@ pub fn incrbyfloat(ctx: &mut Ctx<'_>, args: Args<'_>) -> Frame {
         Ok(text) => {
             // Redis stores the printed float as a string (embstr), never as an int.
             db.put_keep_ttl(key, Value::Str(text.clone()));
+            ctx.notify(crate::notify::class::STRING, "incrbyfloat", key);
             Frame::Bulk(Bytes::from(text))
         }
         Err(e) => e,

@@ -5,6 +5,7 @@ use hearth_resp::{Args, Frame};
 
 use super::args::{int_arg, is};
 use super::Ctx;
+use crate::notify::class::GENERIC;
 use crate::reply::err_owned;
 
 #[derive(Clone, Copy, PartialEq)]
@@ -54,8 +55,10 @@ fn expire_generic(ctx: &mut Ctx<'_>, args: Args<'_>, unit: Unit, absolute: bool,
     }
     if when <= db.now() {
         db.delete(&args[1]);
+        ctx.notify(GENERIC, "del", &args[1]);
     } else {
         db.set_expire(&args[1], Some(when));
+        ctx.notify(GENERIC, "expire", &args[1]);
     }
     Frame::Integer(1)
 }
@@ -116,6 +119,7 @@ pub fn persist(ctx: &mut Ctx<'_>, args: Args<'_>) -> Frame {
     match db.peek(&args[1]).map(|e| e.expire_at()) {
         Some(Some(_)) => {
             db.set_expire(&args[1], None);
+            ctx.notify(GENERIC, "persist", &args[1]);
             Frame::Integer(1)
         }
         _ => Frame::Integer(0),

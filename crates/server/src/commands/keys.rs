@@ -7,12 +7,19 @@ use hearth_resp::{Args, Frame};
 use super::args::{int_arg, is};
 use super::Ctx;
 use crate::keyspace::{hash_key, shard_of, ValueRef};
+use crate::notify::class::GENERIC;
 use crate::reply::{err, DB_RANGE, NO_SUCH_KEY, SYNTAX};
 
 /// DEL key [key ...] (and UNLINK)
 pub fn del(ctx: &mut Ctx<'_>, args: Args<'_>) -> Frame {
-    let mut db = ctx.db();
-    Frame::Integer(args.iter().skip(1).filter(|k| db.delete(k)).count() as i64)
+    let mut n = 0;
+    for key in args.iter().skip(1) {
+        if ctx.db().delete(key) {
+            ctx.notify(GENERIC, "del", key);
+            n += 1;
+        }
+    }
+    Frame::Integer(n)
 }
 
 /// EXISTS key [key ...]: counts repeats, as Redis does.
@@ -55,6 +62,8 @@ fn rename_generic(ctx: &mut Ctx<'_>, args: Args<'_>, nx: bool) -> Frame {
     }
     let entry = db.take(src).expect("checked above").with_key(dst);
     db.put_entry(entry);
+    ctx.notify(GENERIC, "rename_from", src);
+    ctx.notify(GENERIC, "rename_to", dst);
     if nx {
         Frame::Integer(1)
     } else {
@@ -102,6 +111,8 @@ pub fn move_(ctx: &mut Ctx<'_>, args: Args<'_>) -> Frame {
     }
     let entry = ctx.db().take(key).expect("checked above");
     ctx.db_at(target).put_entry(entry);
+    ctx.notify(GENERIC, "move_from", key);
+    crate::notify::emit(target, GENERIC, "move_to", key);
     Frame::Integer(1)
 }
 
@@ -142,6 +153,7 @@ pub fn copy(ctx: &mut Ctx<'_>, args: Args<'_>) -> Frame {
         dst_view.delete(dst);
     }
     dst_view.put_entry(copy);
+    crate::notify::emit(target, GENERIC, "copy_to", dst);
     Frame::Integer(1)
 }
 

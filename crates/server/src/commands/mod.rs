@@ -232,6 +232,12 @@ impl<'a> Ctx<'a> {
         self.guards.ensure_keys(&self.shared.keyspace, db, keys);
     }
 
+    /// Publishes a keyspace notification for `key` in the selected database
+    /// (no-op unless `notify-keyspace-events` enables `class`).
+    pub fn notify(&self, class: u32, event: &str, key: &[u8]) {
+        crate::notify::emit(self.client.db, class, event, key);
+    }
+
     /// Reads a setting.
     pub fn config<R>(&self, f: impl FnOnce(&crate::config::Config) -> R) -> R {
         f(&self.shared.config.read())

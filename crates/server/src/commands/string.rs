@@ -10,6 +10,7 @@ use hearth_resp::{Args, Frame};
 use super::args::{int_arg, is};
 use super::Ctx;
 use crate::keyspace::{Value, ValueRef};
+use crate::notify::class::{GENERIC, STRING};
 use crate::reply::{bulk_int, err, err_owned, SYNTAX, TOO_LARGE, WRONGTYPE};
 use crate::server::stats::Stats;
 
@@ -149,9 +150,15 @@ pub fn set(ctx: &mut Ctx<'_>, args: Args<'_>) -> Frame {
     };
     if ttl.is_some_and(|at| at <= db.now()) {
         // Already in the past (EXAT/PXAT): Redis deletes instead of storing.
-        db.delete(key);
+        if db.delete(key) {
+            ctx.notify(GENERIC, "del", key);
+        }
     } else {
         db.put(key, Value::string(value), ttl);
+        ctx.notify(STRING, "set", key);
+        if matches!(o.expire, ExpireOpt::At(_)) {
+            ctx.notify(GENERIC, "expire", key);
+        }
     }
     if o.get {
         reply_old(&old)
@@ -167,6 +174,7 @@ pub fn setnx(ctx: &mut Ctx<'_>, args: Args<'_>) -> Frame {
         return Frame::Integer(0);
     }
     db.put(&args[1], Value::string(&args[2]), None);
+    ctx.notify(STRING, "set", &args[1]);
     Frame::Integer(1)
 }
 
@@ -176,6 +184,8 @@ fn set_with_ttl(ctx: &mut Ctx<'_>, args: Args<'_>, unit: &str, cmd: &str) -> Fra
         Err(e) => return e,
     };
     ctx.db().put(&args[1], Value::string(&args[3]), Some(at));
+    ctx.notify(STRING, "set", &args[1]);
+    ctx.notify(GENERIC, "expire", &args[1]);
     Frame::ok()
 }
 
@@ -219,6 +229,9 @@ pub fn mset(ctx: &mut Ctx<'_>, args: Args<'_>) -> Frame {
     for i in (1..args.len()).step_by(2) {
         db.put(&args[i], Value::string(&args[i + 1]), None);
     }
+    for i in (1..args.len()).step_by(2) {
+        ctx.notify(STRING, "set", &args[i]);
+    }
     Frame::ok()
 }
 
@@ -234,6 +247,9 @@ pub fn msetnx(ctx: &mut Ctx<'_>, args: Args<'_>) -> Frame {
     for i in (1..args.len()).step_by(2) {
         db.put(&args[i], Value::string(&args[i + 1]), None);
     }
+    for i in (1..args.len()).step_by(2) {
+        ctx.notify(STRING, "set", &args[i]);
+    }
     Frame::Integer(1)
 }
 
@@ -248,6 +264,7 @@ pub fn getset(ctx: &mut Ctx<'_>, args: Args<'_>) -> Frame {
         return old;
     }
     db.put(&args[1], Value::string(&args[2]), None);
+    ctx.notify(STRING, "set", &args[1]);
     old
 }
 
@@ -260,6 +277,7 @@ pub fn getdel(ctx: &mut Ctx<'_>, args: Args<'_>) -> Frame {
     };
     if !matches!(old, Frame::Error(_)) {
         db.delete(&args[1]);
+        ctx.notify(GENERIC, "del", &args[1]);
     }
     old
 }
@@ -298,14 +316,17 @@ pub fn getex(ctx: &mut Ctx<'_>, args: Args<'_>) -> Frame {
         match expire_at(unit, n, now, "getex") {
             Ok(at) if at <= now => {
                 db.delete(&args[1]);
+                ctx.notify(GENERIC, "del", &args[1]);
             }
             Ok(at) => {
                 db.set_expire(&args[1], Some(at));
+                ctx.notify(GENERIC, "expire", &args[1]);
             }
             Err(e) => return e,
         }
     } else if persist && db.peek(&args[1]).is_some_and(|e| e.expire_at().is_some()) {
         db.set_expire(&args[1], None);
+        ctx.notify(GENERIC, "persist", &args[1]);
     }
     reply
 }
@@ -317,7 +338,8 @@ pub fn append(ctx: &mut Ctx<'_>, args: Args<'_>) -> Frame {
     let mut db = ctx.db();
     let current = match db.peek(key) {
         None => {
-            db.put(key, Value::Str(extra.to_vec()), None);
+            db.put(key, Value::string(extra), None);
+            ctx.notify(STRING, "append", key);
             return Frame::Integer(extra.len() as i64);
         }
         Some(e) => match string_bytes(e.value()) {
@@ -331,6 +353,7 @@ pub fn append(ctx: &mut Ctx<'_>, args: Args<'_>) -> Frame {
     // Growing in place needs the slack only a previous APPEND leaves (and
     // that entry is already `raw`, as Redis reports any appended string).
     if db.update(key, |e| e.is_raw() && e.append_in_place(extra)) == Some(true) {
+        ctx.notify(STRING, "append", key);
         return Frame::Integer((current + extra.len()) as i64);
     }
     db.rebuild(key, |old| {
@@ -344,6 +367,7 @@ pub fn append(ctx: &mut Ctx<'_>, args: Args<'_>) -> Frame {
         let slack = v.len().min(1 << 20);
         crate::keyspace::Entry::new(old.key(), Value::Raw(v), old.expire_at(), old.lru(), slack)
     });
+    ctx.notify(STRING, "append", key);
     Frame::Integer((current + extra.len()) as i64)
 }
 
@@ -419,5 +443,6 @@ pub fn setrange(ctx: &mut Ctx<'_>, args: Args<'_>) -> Frame {
     v[offset..offset + patch.len()].copy_from_slice(patch);
     let len = v.len() as i64;
     db.put_keep_ttl(key, Value::Raw(v));
+    ctx.notify(STRING, "setrange", key);
     Frame::Integer(len)
 }

@@ -182,7 +182,18 @@ pub fn params() -> &'static [Param] {
             bool_param!("appendonly", appendonly),
             str_param!("dir", dir),
             str_param!("dbfilename", dbfilename),
-            str_param!("notify-keyspace-events", notify_keyspace_events),
+            Param {
+                name: "notify-keyspace-events",
+                alias: None,
+                immutable: false,
+                get: |c| c.notify_keyspace_events.clone(),
+                set: |c, v| {
+                    let flags = crate::notify::parse_flags(v)
+                        .ok_or_else(|| "Invalid event class character. Use 'Ag$lshzxeKEtmdn'.".to_string())?;
+                    c.notify_keyspace_events = crate::notify::flags_to_string(flags);
+                    Ok(())
+                },
+            },
             int_param!("slowlog-log-slower-than", slowlog_log_slower_than, -1, i64::MAX),
             int_param!("slowlog-max-len", slowlog_max_len, 0, I32),
             int_param!("latency-monitor-threshold", latency_monitor_threshold, 0, i64::MAX),

@@ -51,7 +51,8 @@ pub struct Keyspace {
 impl Keyspace {
     /// A keyspace with `databases` empty databases.
     pub fn new(databases: usize) -> Keyspace {
-        let dbs = (0..databases).map(|_| (0..SHARDS).map(|_| Mutex::new(Shard::new(hash_key))).collect()).collect();
+        let dbs =
+            (0..databases).map(|db| (0..SHARDS).map(|_| Mutex::new(Shard::new(hash_key, db))).collect()).collect();
         Keyspace { dbs }
     }
 

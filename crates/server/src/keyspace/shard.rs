@@ -50,18 +50,20 @@ pub struct Shard {
     watchers: HashMap<Box<[u8]>, Vec<Arc<WatchFlag>>>,
     expire_hand: usize,
     expired_keys: u64,
+    db: usize,
 }
 
 /// The outcome of a lookup that may have removed an expired key.
 pub type Slot = usize;
 
 impl Shard {
-    pub(super) fn new(hash: fn(&[u8]) -> u64) -> Shard {
+    pub(super) fn new(hash: fn(&[u8]) -> u64, db: usize) -> Shard {
         Shard {
             data: ShardData { table: Table::new(hash), expires: 0, used: 0 },
             watchers: HashMap::new(),
             expire_hand: 0,
             expired_keys: 0,
+            db,
         }
     }
 
@@ -103,8 +105,7 @@ impl Shard {
     pub fn find(&mut self, hash: u64, key: &[u8], now: i64) -> Option<Slot> {
         let slot = self.data.table.find(hash, key)?;
         if self.data.table.get(slot).is_expired(now) {
-            self.remove_slot(slot);
-            self.expired_keys += 1;
+            self.expire_slot(slot);
             return None;
         }
         Some(slot)
@@ -142,7 +143,8 @@ impl Shard {
                 Some(old)
             }
             None => {
-                self.data.table.insert_new(hash, entry);
+                let slot = self.data.table.insert_new(hash, entry);
+                crate::notify::emit(self.db, crate::notify::class::NEW, "new", self.data.table.get(slot).key());
                 None
             }
         }
@@ -154,6 +156,14 @@ impl Shard {
         self.touched(old.key());
         self.account_out(&old);
         old
+    }
+
+    /// Removes an entry whose TTL has passed: counted, and notified as
+    /// `expired` like any other write's event.
+    fn expire_slot(&mut self, slot: Slot) {
+        let old = self.remove_slot(slot);
+        self.expired_keys += 1;
+        crate::notify::emit(self.db, crate::notify::class::EXPIRED, "expired", old.key());
     }
 
     /// Changes an entry in place through `f`, keeping the accounting right.
@@ -255,8 +265,7 @@ impl Shard {
                 if let Some(at) = e.expire_at() {
                     checked += 1;
                     if at <= now {
-                        self.remove_slot(i);
-                        self.expired_keys += 1;
+                        self.expire_slot(i);
                         expired += 1;
                         // Backward shift may have moved an entry into `i`.
                         if self.data.table.capacity() != cap {

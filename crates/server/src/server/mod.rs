@@ -109,6 +109,7 @@ impl Shared {
         let c = self.config.read();
         self.slowlog_threshold.store(c.slowlog_log_slower_than, Ordering::Relaxed);
         self.slowlog_max.store(c.slowlog_max_len as usize, Ordering::Relaxed);
+        crate::notify::set_flags(crate::notify::parse_flags(&c.notify_keyspace_events).unwrap_or(0));
     }
 
     /// (slowlog-log-slower-than, slowlog-max-len).

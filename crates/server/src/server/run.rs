@@ -71,6 +71,8 @@ pub fn start_with_clock(config: Config, clock: Arc<dyn Clock>) -> anyhow::Result
     config.port = addr.port();
     let shared: &'static Shared = Box::leak(Box::new(Shared::new(config, clock)));
     shared.port.store(addr.port(), Ordering::Relaxed);
+    let flags = crate::notify::parse_flags(&shared.config.read().notify_keyspace_events).unwrap_or(0);
+    crate::notify::install(&shared.pubsub, flags);
     log::notice(&format!("Running mode=standalone, port={}.", addr.port()));
 
     let mut threads = Vec::new();
