@@ -16,3 +16,4 @@ pub mod notify;
 pub mod pubsub;
 pub mod reply;
 pub mod server;
+pub mod tracking;

@@ -47,15 +47,29 @@ fn describe(c: &ClientHandle, now_ms: i64, self_id: u64) -> String {
     if info.multi >= 0 {
         flags.push('x');
     }
+    let (tracking_on, bcast, broken, redir) = {
+        let t = c.tracking.lock();
+        (t.enabled(), t.mode == crate::tracking::TrackingMode::Bcast, t.broken_redirect, t.redirect)
+    };
+    if tracking_on {
+        flags.push('t');
+    }
+    if bcast {
+        flags.push('B');
+    }
+    if broken {
+        flags.push('R');
+    }
     if flags.is_empty() {
         flags.push('N');
     }
+    let redir: i64 = if tracking_on { redir as i64 } else { -1 };
     let last = c.last_cmd();
     let age = (now_ms - c.created_ms).max(0) / 1000;
     let idle = if c.id == self_id { 0 } else { (now_ms - c.last_interaction_ms.load(Ordering::Relaxed)).max(0) / 1000 };
     let name = info.name.as_ref().map(|n| String::from_utf8_lossy(n).into_owned()).unwrap_or_default();
     format!(
-        "id={} addr={} laddr={} fd=0 name={name} age={age} idle={idle} flags={flags} db={} sub={} psub={} ssub={} multi={} watch={} qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=16384 rbp=0 obl=0 oll=0 omem={} tot-mem=0 events=r cmd={last} user={} redir=-1 resp={} lib-name={} lib-ver={}",
+        "id={} addr={} laddr={} fd=0 name={name} age={age} idle={idle} flags={flags} db={} sub={} psub={} ssub={} multi={} watch={} qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=16384 rbp=0 obl=0 oll=0 omem={} tot-mem=0 events=r cmd={last} user={} redir={redir} resp={} lib-name={} lib-ver={}",
         c.id, c.addr, c.laddr, info.db, info.subs.0, info.subs.1, info.subs.2, info.multi, info.watch,
         c.output_bytes.load(Ordering::Relaxed), info.user, info.resp, info.lib.0, info.lib.1
     )

@@ -113,7 +113,16 @@ fn flush_mode(args: Args<'_>) -> Result<bool, Frame> {
     }
 }
 
+/// Every tracking client must drop everything it cached (a null
+/// invalidation); the flusher's own push precedes its reply, as in Redis 7.4.
+fn invalidate_everything(ctx: &mut Ctx<'_>) {
+    if let Some(push) = crate::tracking::get().and_then(|t| t.flush_all(ctx.client.id())) {
+        ctx.client.pushes_before_reply.push(push);
+    }
+}
+
 fn flush(ctx: &mut Ctx<'_>, dbs: &[usize], lazy: bool) {
+    invalidate_everything(ctx);
     ctx.lock_dbs(dbs);
     let mut old: Vec<ShardData> = Vec::new();
     for &db in dbs {
@@ -165,6 +174,9 @@ pub fn swapdb(ctx: &mut Ctx<'_>, args: Args<'_>) -> Frame {
     if a == b {
         return Frame::ok();
     }
+    // Redis 7.x sends nothing here and leaves swapped-in caches stale;
+    // Hearth invalidates like a flush (REDIS-NOTES.md).
+    invalidate_everything(ctx);
     ctx.lock_dbs(&[a, b]);
     for idx in 0..SHARDS {
         let a_data = ctx.guards.shard(a, idx).flush();

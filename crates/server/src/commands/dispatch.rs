@@ -52,6 +52,18 @@ fn resolve(args: Args<'_>) -> Result<(&'static CommandSpec, String), Frame> {
     Ok((sub, full))
 }
 
+/// Registers the keys a tracking client just read, while the command still
+/// holds their shard locks (so no write can slip in between the read and
+/// the registration).
+fn remember_reads(client: &ClientState, spec: &CommandSpec, args: Args<'_>) {
+    if !client.handle.tracking.lock().remembers_reads() {
+        return;
+    }
+    if let Some(t) = crate::tracking::get() {
+        t.remember(client.id(), spec.key_positions(args.len()).map(|i| &args[i]));
+    }
+}
+
 /// Resolves a command (and subcommand) from its arguments.
 pub fn resolve_spec(args: Args<'_>) -> Result<&'static CommandSpec, Frame> {
     resolve(args).map(|(spec, _)| spec)
@@ -113,7 +125,13 @@ pub fn execute(
             return Frame::simple("QUEUED");
         }
     }
-    call(shared, client, guards, spec, args, followups, false)
+    let reply = call(shared, client, guards, spec, args, followups, false);
+    // CLIENT CACHING covers the next command only; a MULTI block counts as
+    // one command and CLIENT subcommands do not use it up (Redis's resetClient).
+    if client.tracking_on && client.multi.is_none() && !spec.full.starts_with("client|") {
+        client.handle.tracking.lock().caching = None;
+    }
+    reply
 }
 
 /// Calls a resolved command: locks its keys (unless EXEC holds the locks),
@@ -132,6 +150,7 @@ pub fn call(
     }
     let start = Instant::now();
     let now = shared.clock.now_ms();
+    crate::tracking::set_current_client(client.id());
     if !in_exec && spec.keys.first > 0 {
         guards.ensure_keys(&shared.keyspace, client.db, spec.key_positions(args.len()).map(|i| &args[i]));
     }
@@ -139,9 +158,13 @@ pub fn call(
         let mut ctx = Ctx { shared, client, guards, now, followups, in_exec };
         (spec.handler)(&mut ctx, args)
     };
+    if client.tracking_on && spec.has(flag::READONLY) && spec.keys.first > 0 {
+        remember_reads(client, spec, args);
+    }
     if !in_exec {
         guards.release();
     }
+    crate::tracking::flush_broadcasts();
     let micros = start.elapsed().as_micros() as u64;
     Stats::incr(&spec.stats.calls);
     spec.stats.usec.fetch_add(micros, std::sync::atomic::Ordering::Relaxed);

@@ -96,9 +96,10 @@ fn section(shared: &Shared, name: &str, now: i64, out: &mut String) {
             let watching = clients.iter().filter(|c| c.info.lock().watch > 0).count();
             let _ = write!(
                 out,
-                "# Clients\r\nconnected_clients:{}\r\ncluster_connections:0\r\nmaxclients:{}\r\nclient_recent_max_input_buffer:0\r\nclient_recent_max_output_buffer:0\r\nblocked_clients:0\r\ntracking_clients:0\r\npubsub_clients:{pubsub}\r\nwatching_clients:{watching}\r\nclients_in_timeout_table:0\r\ntotal_watched_keys:{}\r\ntotal_blocking_keys:0\r\ntotal_blocking_keys_on_nokey:0\r\n",
+                "# Clients\r\nconnected_clients:{}\r\ncluster_connections:0\r\nmaxclients:{}\r\nclient_recent_max_input_buffer:0\r\nclient_recent_max_output_buffer:0\r\nblocked_clients:0\r\ntracking_clients:{}\r\npubsub_clients:{pubsub}\r\nwatching_clients:{watching}\r\nclients_in_timeout_table:0\r\ntotal_watched_keys:{}\r\ntotal_blocking_keys:0\r\ntotal_blocking_keys_on_nokey:0\r\n",
                 clients.len(),
                 cfg.maxclients,
+                crate::tracking::get().map_or(0, |t| t.clients.load(Ordering::Relaxed)),
                 clients.iter().map(|c| c.info.lock().watch).sum::<usize>(),
             );
         }
@@ -125,10 +126,11 @@ fn section(shared: &Shared, name: &str, now: i64, out: &mut String) {
             );
         }
         "stats" => {
+            let tracked = crate::tracking::get().map_or((0, 0, 0), |t| t.totals());
             let expired: u64 = (0..shared.keyspace.databases()).map(|d| shared.keyspace.sum_db(d, |sh| sh.expired_keys() as usize) as u64).sum();
             let _ = write!(
                 out,
-                "# Stats\r\ntotal_connections_received:{}\r\ntotal_commands_processed:{}\r\ninstantaneous_ops_per_sec:0\r\ntotal_net_input_bytes:{}\r\ntotal_net_output_bytes:{}\r\nrejected_connections:{}\r\nexpired_keys:{expired}\r\nevicted_keys:0\r\nkeyspace_hits:{}\r\nkeyspace_misses:{}\r\npubsub_channels:{}\r\npubsub_patterns:{}\r\npubsub_shardchannels:{}\r\nclient_query_buffer_limit_disconnections:{}\r\nclient_output_buffer_limit_disconnections:{}\r\ntotal_error_replies:{}\r\nunexpected_error_replies:{}\r\ntracking_total_keys:0\r\ntracking_total_items:0\r\ntracking_total_prefixes:0\r\n",
+                "# Stats\r\ntotal_connections_received:{}\r\ntotal_commands_processed:{}\r\ninstantaneous_ops_per_sec:0\r\ntotal_net_input_bytes:{}\r\ntotal_net_output_bytes:{}\r\nrejected_connections:{}\r\nexpired_keys:{expired}\r\nevicted_keys:0\r\nkeyspace_hits:{}\r\nkeyspace_misses:{}\r\npubsub_channels:{}\r\npubsub_patterns:{}\r\npubsub_shardchannels:{}\r\nclient_query_buffer_limit_disconnections:{}\r\nclient_output_buffer_limit_disconnections:{}\r\ntotal_error_replies:{}\r\nunexpected_error_replies:{}\r\ntracking_total_keys:{}\r\ntracking_total_items:{}\r\ntracking_total_prefixes:{}\r\n",
                 get(&s.total_connections),
                 get(&s.total_commands),
                 get(&s.net_input_bytes),
@@ -143,6 +145,9 @@ fn section(shared: &Shared, name: &str, now: i64, out: &mut String) {
                 get(&s.client_output_limit_disconnections),
                 get(&s.total_error_replies),
                 get(&s.unexpected_error_replies),
+                tracked.0,
+                tracked.1,
+                tracked.2,
             );
         }
         "replication" => out.push_str("# Replication\r\nrole:master\r\nconnected_slaves:0\r\nmaster_failover_state:no-failover\r\nmaster_replid:0000000000000000000000000000000000000000\r\nmaster_repl_offset:0\r\nrepl_backlog_active:0\r\n"),

@@ -26,6 +26,7 @@ mod pubsub;
 mod server;
 mod string;
 pub mod table;
+mod tracking;
 mod transaction;
 
 use std::collections::HashMap;
@@ -187,6 +188,7 @@ pub fn lookup(name: &[u8]) -> Option<&'static CommandSpec> {
 /// shard locked.
 pub fn cleanup_client(shared: &'static Shared, client: &mut ClientState) {
     pubsub::unsubscribe_all(shared, client);
+    tracking::stop_tracking(client);
     transaction::unwatch_all(shared, client);
     if client.monitor {
         client.monitor = false;

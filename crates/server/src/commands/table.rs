@@ -12,7 +12,7 @@ use super::flag::{
 };
 use super::{
     client, command_cmd, config_cmd, connection, counter, db, expire, info, keys, lcs, list, pubsub, server, string,
-    transaction, CommandSpec, KeySpec,
+    tracking, transaction, CommandSpec, KeySpec,
 };
 use crate::server::stats::CommandStats;
 
@@ -60,7 +60,7 @@ pub(crate) const W_OOM_FAST: u32 = WRITE | DENYOOM | FAST;
 const CONN: u32 = NOSCRIPT | LOADING | STALE | FAST;
 
 #[rustfmt::skip]
-static CLIENT_SUBS: [CommandSpec; 13] = [
+static CLIENT_SUBS: [CommandSpec; 17] = [
     sub!("client", "id", 2, CONN, NONE, client::id, "5.0.0", "Returns the unique client ID of the connection."),
     sub!("client", "setname", 3, CONN, NONE, client::setname, "2.6.9", "Sets the connection name."),
     sub!("client", "getname", 2, CONN, NONE, client::getname, "2.6.9", "Returns the name of the connection."),
@@ -73,6 +73,10 @@ static CLIENT_SUBS: [CommandSpec; 13] = [
     sub!("client", "setinfo", 4, CONN, NONE, client::setinfo, "7.2.0", "Sets information specific to the client or connection."),
     sub!("client", "pause", -3, ADMIN | CONN, NONE, client::pause, "3.0.0", "Suspends commands processing."),
     sub!("client", "unpause", 2, ADMIN | CONN, NONE, client::unpause, "6.2.0", "Resumes processing commands from paused clients."),
+    sub!("client", "tracking", -3, CONN, NONE, tracking::tracking, "6.0.0", "Controls server-assisted client-side caching for the connection."),
+    sub!("client", "caching", 3, CONN, NONE, tracking::caching, "6.0.0", "Instructs the server whether to track the keys in the next request."),
+    sub!("client", "getredir", 2, CONN, NONE, tracking::getredir, "6.0.0", "Returns the client ID to which the connection's tracking notifications are redirected."),
+    sub!("client", "trackinginfo", 2, CONN, NONE, tracking::trackinginfo, "6.2.0", "Returns information about server-assisted client-side caching for the connection."),
     sub!("client", "help", 2, LOADING | STALE, NONE, client::help, "5.0.0", "Returns helpful text about the different subcommands."),
 ];
 

@@ -18,6 +18,7 @@ use tokio::sync::Notify;
 
 use crate::commands::CommandSpec;
 use crate::keyspace::WatchFlag;
+use crate::tracking::TrackingState;
 
 /// What `CLIENT REPLY` set.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -44,19 +45,22 @@ impl Inbox {
     /// Posts a frame and wakes the connection.
     pub fn post(&self, frame: Frame, size: usize) {
         self.queue.lock().push_back(frame);
-        self.bytes.fetch_add(size, Ordering::Relaxed);
+        // SeqCst: a reader that sees the count sees the frame; the poster's
+        // own reply goes out only after this, which orders invalidations.
+        self.bytes.fetch_add(size, Ordering::SeqCst);
         self.notify.notify_one();
     }
 
     /// Takes everything queued.
     pub fn drain(&self) -> VecDeque<Frame> {
-        self.bytes.store(0, Ordering::Relaxed);
-        std::mem::take(&mut *self.queue.lock())
+        let mut q = self.queue.lock();
+        self.bytes.store(0, Ordering::SeqCst);
+        std::mem::take(&mut *q)
     }
 
     /// Bytes waiting (approximate), for output buffer limits.
     pub fn pending_bytes(&self) -> usize {
-        self.bytes.load(Ordering::Relaxed)
+        self.bytes.load(Ordering::SeqCst)
     }
 
     /// Resolves when something was posted (or the client must wake up).
@@ -92,6 +96,8 @@ pub struct ClientHandle {
     pub output_bytes: AtomicU64,
     /// The last command run (CLIENT LIST `cmd=`).
     pub last_cmd: AtomicPtr<CommandSpec>,
+    /// CLIENT TRACKING settings, read by writers delivering invalidations.
+    pub tracking: Mutex<TrackingState>,
 }
 
 /// Descriptive fields of a client (CLIENT LIST/INFO).
@@ -186,6 +192,11 @@ pub struct ClientState {
     pub close_after_reply: bool,
     /// CLIENT REPLY ON just ran: its OK is sent even though replies were off.
     pub force_reply: bool,
+    /// Mirror of "tracking is on" (avoids a lock per command).
+    pub tracking_on: bool,
+    /// Pushes to send before the current command's reply (the flushing
+    /// client's own null invalidation, as Redis 7.4 orders it).
+    pub pushes_before_reply: Vec<Frame>,
 }
 
 impl ClientState {
@@ -210,6 +221,8 @@ impl ClientState {
             monitor: false,
             close_after_reply: false,
             force_reply: false,
+            tracking_on: false,
+            pushes_before_reply: Vec::new(),
         }
     }
 

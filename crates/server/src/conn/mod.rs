@@ -44,6 +44,7 @@ pub fn register(shared: &'static Shared, peer: SocketAddr, local: SocketAddr) ->
         last_interaction_ms: now.into(),
         output_bytes: Default::default(),
         last_cmd: Default::default(),
+        tracking: Default::default(),
     });
     shared.clients.insert(handle.clone());
     Stats::incr(&shared.stats.total_connections);
@@ -93,28 +94,12 @@ impl Connection {
                         if !req.is_empty() {
                             let args = req.args(buf);
                             self.pause_if_needed(args.get(0)).await;
+                            // Pushes posted before this command started (e.g. the
+                            // invalidation of a write that completed) precede its reply.
+                            drain_inbox(&mut self.wbuf, client.protocol, &client.handle);
                             let before = client.reply_mode;
                             let frame = commands::execute(self.shared, client, &mut guards, args, &mut followups);
-                            let forced = std::mem::take(&mut client.force_reply);
-                            let mut suppress = !forced && matches!(before, ReplyMode::Off | ReplyMode::SkipThis);
-                            match client.reply_mode {
-                                ReplyMode::SkipThis if before == ReplyMode::SkipThis => {
-                                    client.reply_mode = ReplyMode::On
-                                }
-                                ReplyMode::Skip => {
-                                    client.reply_mode = ReplyMode::SkipThis;
-                                    suppress = true;
-                                }
-                                ReplyMode::Off => suppress = true,
-                                _ => {}
-                            }
-                            if !suppress {
-                                encode(&frame, client.protocol, &mut self.wbuf);
-                                for f in followups.drain(..) {
-                                    encode(&f, client.protocol, &mut self.wbuf);
-                                }
-                            }
-                            followups.clear();
+                            emit(&mut self.wbuf, client, before, frame, &mut followups);
                         }
                         consumed += n;
                     }
@@ -128,7 +113,7 @@ impl Connection {
                 }
             }
             self.rbuf.advance(consumed);
-            self.drain_inbox(client.protocol, &client.handle);
+            drain_inbox(&mut self.wbuf, client.protocol, &client.handle);
             if !self.wbuf.is_empty() {
                 Stats::incr_by(&self.shared.stats.net_output_bytes, self.wbuf.len() as u64);
                 client.handle.output_bytes.store(self.wbuf.len() as u64, Ordering::Relaxed);
@@ -179,15 +164,6 @@ impl Connection {
         }
     }
 
-    fn drain_inbox(&mut self, protocol: Protocol, handle: &ClientHandle) {
-        if handle.inbox.pending_bytes() == 0 {
-            return;
-        }
-        for frame in handle.inbox.drain() {
-            encode(&frame, protocol, &mut self.wbuf);
-        }
-    }
-
     /// CLIENT PAUSE: holds this client's commands until the pause ends
     /// (only writes when the pause is WRITE).
     async fn pause_if_needed(&self, name: &[u8]) {
@@ -203,5 +179,40 @@ impl Connection {
             }
             tokio::time::sleep(Duration::from_millis(((pause.until_ms - now) as u64).min(10))).await;
         }
+    }
+}
+
+/// Encodes a command's reply (and its followups) unless CLIENT REPLY
+/// suppresses it; pushes queued for before the reply always go out.
+fn emit(wbuf: &mut BytesMut, client: &mut ClientState, before: ReplyMode, frame: Frame, followups: &mut Vec<Frame>) {
+    for push in client.pushes_before_reply.drain(..) {
+        encode(&push, client.protocol, wbuf);
+    }
+    let forced = std::mem::take(&mut client.force_reply);
+    let mut suppress = !forced && matches!(before, ReplyMode::Off | ReplyMode::SkipThis);
+    match client.reply_mode {
+        ReplyMode::SkipThis if before == ReplyMode::SkipThis => client.reply_mode = ReplyMode::On,
+        ReplyMode::Skip => {
+            client.reply_mode = ReplyMode::SkipThis;
+            suppress = true;
+        }
+        ReplyMode::Off => suppress = true,
+        _ => {}
+    }
+    if !suppress {
+        encode(&frame, client.protocol, wbuf);
+        for f in followups.iter() {
+            encode(f, client.protocol, wbuf);
+        }
+    }
+    followups.clear();
+}
+
+fn drain_inbox(wbuf: &mut BytesMut, protocol: Protocol, handle: &ClientHandle) {
+    if handle.inbox.pending_bytes() == 0 {
+        return;
+    }
+    for frame in handle.inbox.drain() {
+        encode(&frame, protocol, wbuf);
     }
 }

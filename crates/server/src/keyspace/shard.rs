@@ -99,6 +99,7 @@ impl Shard {
                 flags.iter().for_each(|f| f.set());
             }
         }
+        crate::tracking::on_write(key);
     }
 
     /// Finds a live key, deleting it first if it has expired (lazy expiry).

@@ -109,6 +109,9 @@ impl Shared {
         let c = self.config.read();
         self.slowlog_threshold.store(c.slowlog_log_slower_than, Ordering::Relaxed);
         self.slowlog_max.store(c.slowlog_max_len as usize, Ordering::Relaxed);
+        if let Some(t) = crate::tracking::get() {
+            t.set_max_keys(c.tracking_table_max_keys.max(0) as usize);
+        }
         crate::notify::set_flags(crate::notify::parse_flags(&c.notify_keyspace_events).unwrap_or(0));
     }
 

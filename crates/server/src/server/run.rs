@@ -73,6 +73,8 @@ pub fn start_with_clock(config: Config, clock: Arc<dyn Clock>) -> anyhow::Result
     shared.port.store(addr.port(), Ordering::Relaxed);
     let flags = crate::notify::parse_flags(&shared.config.read().notify_keyspace_events).unwrap_or(0);
     crate::notify::install(&shared.pubsub, flags);
+    let max_keys = shared.config.read().tracking_table_max_keys.max(0) as usize;
+    crate::tracking::Tracking::install(&shared.clients, max_keys);
     log::notice(&format!("Running mode=standalone, port={}.", addr.port()));
 
     let mut threads = Vec::new();
@@ -198,7 +200,12 @@ fn cron(shared: &'static Shared) {
         };
         let tick = Duration::from_millis(1000 / hz);
         if shared.active_expire.load(Ordering::Relaxed) {
+            crate::tracking::set_current_client(0);
             cycle.run(&shared.keyspace, shared.clock.now_ms(), tick / 4);
+            crate::tracking::flush_broadcasts();
+        }
+        if let Some(t) = crate::tracking::get() {
+            t.sweep_dead();
         }
         if timeout > 0 {
             let now = shared.clock.now_ms();

@@ -1,0 +1,313 @@
+//! Server-assisted client-side caching (CLIENT TRACKING), Redis semantics.
+//!
+//! Two tables, both keyed by key *name* only (Redis tracks names across
+//! databases: a write to `k` in db 2 invalidates readers of `k` in db 0):
+//!
+//! - the default-mode table, sharded like the keyspace (`shard_of`): key ->
+//!   ids of clients that read it. A read registers under its data shard
+//!   lock (dispatch calls [`Tracking::remember`] before releasing the
+//!   command's locks) and a write invalidates under its data shard lock
+//!   (the shard write path calls [`on_write`]), so a read and a write of
+//!   the same key are ordered by the same lock; lock order is always data
+//!   shard -> tracking shard -> inbox.
+//! - the BCAST prefix table: prefix -> clients. Keys written by one command
+//!   are collected per thread and sent as one push per client when the
+//!   command ends ([`flush_broadcasts`]).
+//!
+//! Invalidations are posted to the tracking client's inbox (or its
+//! REDIRECT target's), never written to a socket here; the receiving
+//! connection appends them between commands, which gives the ordering
+//! guarantees described in ARCHITECTURE.md.
+
+mod deliver;
+mod state;
+
+use std::cell::{Cell, RefCell};
+use std::collections::HashSet;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::OnceLock;
+
+use bytes::Bytes;
+use hashbrown::HashMap;
+use parking_lot::Mutex;
+
+use crate::conn::registry::ClientRegistry;
+use crate::keyspace::{hash_key, shard_of, SHARDS};
+
+pub use deliver::Delivery;
+pub use state::{TrackingMode, TrackingState};
+
+/// Clients tracking one key.
+type Readers = smallvec_ids::Ids;
+
+mod smallvec_ids {
+    //! A tiny set of client ids: most keys are read by one or two clients.
+
+    /// Client ids, deduplicated.
+    #[derive(Default, Debug, Clone)]
+    pub struct Ids(Vec<u64>);
+
+    impl Ids {
+        /// Adds an id; false if it was there.
+        pub fn insert(&mut self, id: u64) -> bool {
+            if self.0.contains(&id) {
+                return false;
+            }
+            self.0.push(id);
+            true
+        }
+        /// Removes an id; true if it was there.
+        pub fn remove(&mut self, id: u64) -> bool {
+            let before = self.0.len();
+            self.0.retain(|x| *x != id);
+            self.0.len() != before
+        }
+        /// The ids.
+        pub fn iter(&self) -> impl Iterator<Item = u64> + '_ {
+            self.0.iter().copied()
+        }
+        /// Number of ids.
+        pub fn len(&self) -> usize {
+            self.0.len()
+        }
+        /// Whether empty.
+        pub fn is_empty(&self) -> bool {
+            self.0.is_empty()
+        }
+    }
+}
+
+/// A BCAST registration: prefix -> clients.
+#[derive(Default)]
+struct Prefixes {
+    by_prefix: Vec<(Bytes, Vec<u64>)>,
+}
+
+/// All tracking state of the server.
+pub struct Tracking {
+    shards: Box<[Mutex<HashMap<Bytes, Readers>>]>,
+    prefixes: Mutex<Prefixes>,
+    keys: AtomicUsize,
+    items: AtomicUsize,
+    bcast_clients: AtomicUsize,
+    /// Clients with tracking on (INFO `tracking_clients`).
+    pub clients: AtomicUsize,
+    max_keys: AtomicUsize,
+    dead: Mutex<HashSet<u64>>,
+    delivery: Delivery,
+}
+
+static TRACKING: OnceLock<&'static Tracking> = OnceLock::new();
+
+thread_local! {
+    /// The client whose command is running on this thread (for NOLOOP).
+    static CURRENT: Cell<u64> = const { Cell::new(0) };
+    /// Keys written by the running command, for BCAST clients.
+    static WRITTEN: RefCell<Vec<Bytes>> = const { RefCell::new(Vec::new()) };
+}
+
+impl Tracking {
+    /// Builds the tables and installs them as the process's tracking state
+    /// (the keyspace's write path reaches them through [`on_write`]).
+    pub fn install(registry: &'static ClientRegistry, max_keys: usize) -> &'static Tracking {
+        let t: &'static Tracking = Box::leak(Box::new(Tracking {
+            shards: (0..SHARDS).map(|_| Mutex::new(HashMap::new())).collect(),
+            prefixes: Mutex::new(Prefixes::default()),
+            keys: AtomicUsize::new(0),
+            items: AtomicUsize::new(0),
+            bcast_clients: AtomicUsize::new(0),
+            clients: AtomicUsize::new(0),
+            max_keys: AtomicUsize::new(max_keys),
+            dead: Mutex::new(HashSet::new()),
+            delivery: Delivery::new(registry),
+        }));
+        let _ = TRACKING.set(t);
+        TRACKING.get().copied().unwrap_or(t)
+    }
+
+    /// Sets `tracking-table-max-keys` (0 = unlimited).
+    pub fn set_max_keys(&self, n: usize) {
+        self.max_keys.store(n, Ordering::Relaxed);
+    }
+
+    /// (tracking_total_keys, tracking_total_items, tracking_total_prefixes).
+    pub fn totals(&self) -> (usize, usize, usize) {
+        (self.keys.load(Ordering::Relaxed), self.items.load(Ordering::Relaxed), self.prefixes.lock().by_prefix.len())
+    }
+
+    /// Remembers that `client` read `keys` (default mode). Called while the
+    /// command still holds the keys' data shard locks.
+    pub fn remember<'k>(&self, client: u64, keys: impl Iterator<Item = &'k [u8]>) {
+        for key in keys {
+            let mut shard = self.shards[shard_of(hash_key(key))].lock();
+            let readers = match shard.get_mut(key) {
+                Some(r) => r,
+                None => {
+                    self.keys.fetch_add(1, Ordering::Relaxed);
+                    shard.entry(Bytes::copy_from_slice(key)).or_default()
+                }
+            };
+            if readers.insert(client) {
+                self.items.fetch_add(1, Ordering::Relaxed);
+            }
+            drop(shard);
+            self.enforce_limit(key);
+        }
+    }
+
+    /// `tracking-table-max-keys`: past the limit, drops tracked keys (from
+    /// the shard just written, then its neighbours) and invalidates them,
+    /// as Redis's trackingLimitUsedSlots does with random keys.
+    fn enforce_limit(&self, near: &[u8]) {
+        let max = self.max_keys.load(Ordering::Relaxed);
+        if max == 0 || self.keys.load(Ordering::Relaxed) <= max {
+            return;
+        }
+        let start = shard_of(hash_key(near));
+        for i in 0..SHARDS {
+            if self.keys.load(Ordering::Relaxed) <= max {
+                return;
+            }
+            let idx = (start + i) % SHARDS;
+            let victim = self.shards[idx].lock().keys().next().cloned();
+            if let Some(k) = victim {
+                self.invalidate_key(&k, 0);
+            }
+        }
+    }
+
+    /// Invalidates one key for its default-mode readers (not BCAST).
+    fn invalidate_key(&self, key: &[u8], writer: u64) {
+        let readers = {
+            let mut shard = self.shards[shard_of(hash_key(key))].lock();
+            match shard.remove(key) {
+                Some(r) => r,
+                None => return,
+            }
+        };
+        self.keys.fetch_sub(1, Ordering::Relaxed);
+        self.items.fetch_sub(readers.len(), Ordering::Relaxed);
+        for id in readers.iter() {
+            self.delivery.invalidate(id, writer, Some(&[Bytes::copy_from_slice(key)]));
+        }
+    }
+
+    /// Registers BCAST prefixes for a client.
+    pub fn add_prefixes(&self, client: u64, prefixes: &[Bytes]) {
+        let mut p = self.prefixes.lock();
+        for prefix in prefixes {
+            match p.by_prefix.iter_mut().find(|(q, _)| q == prefix) {
+                Some((_, ids)) => ids.push(client),
+                None => p.by_prefix.push((prefix.clone(), vec![client])),
+            }
+        }
+        self.bcast_clients.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Forgets a client: BCAST prefixes now; its default-mode entries are
+    /// swept from every shard by [`Tracking::sweep_dead`].
+    pub fn forget(&self, client: u64, state: &TrackingState) {
+        if state.mode == TrackingMode::Bcast {
+            let mut p = self.prefixes.lock();
+            for (_, ids) in p.by_prefix.iter_mut() {
+                ids.retain(|i| *i != client);
+            }
+            p.by_prefix.retain(|(_, ids)| !ids.is_empty());
+            self.bcast_clients.fetch_sub(1, Ordering::Relaxed);
+        } else {
+            self.dead.lock().insert(client);
+        }
+    }
+
+    /// Removes forgotten clients from every default-mode shard (cron).
+    pub fn sweep_dead(&self) {
+        let dead = std::mem::take(&mut *self.dead.lock());
+        if dead.is_empty() {
+            return;
+        }
+        for shard in self.shards.iter() {
+            let mut s = shard.lock();
+            s.retain(|_, readers| {
+                for id in &dead {
+                    if readers.remove(*id) {
+                        self.items.fetch_sub(1, Ordering::Relaxed);
+                    }
+                }
+                if readers.is_empty() {
+                    self.keys.fetch_sub(1, Ordering::Relaxed);
+                    false
+                } else {
+                    true
+                }
+            });
+        }
+    }
+
+    /// A flush (FLUSHDB, FLUSHALL, SWAPDB): every tracking client gets the
+    /// null invalidation and the default-mode table is emptied. Returns the
+    /// push for the flushing client itself, which Redis 7.4 sends before
+    /// the command's reply.
+    pub fn flush_all(&self, flusher: u64) -> Option<hearth_resp::Frame> {
+        for shard in self.shards.iter() {
+            shard.lock().clear();
+        }
+        self.keys.store(0, Ordering::Relaxed);
+        self.items.store(0, Ordering::Relaxed);
+        self.delivery.invalidate_all(flusher)
+    }
+
+    fn broadcast(&self, keys: &[Bytes], writer: u64) {
+        let targets: Vec<(u64, Vec<Bytes>)> = {
+            let p = self.prefixes.lock();
+            let mut per_client: HashMap<u64, Vec<Bytes>> = HashMap::new();
+            for (prefix, ids) in &p.by_prefix {
+                for key in keys.iter().filter(|k| k.starts_with(prefix)) {
+                    for id in ids {
+                        per_client.entry(*id).or_default().push(key.clone());
+                    }
+                }
+            }
+            per_client.into_iter().collect()
+        };
+        for (id, mut keys) in targets {
+            keys.dedup();
+            self.delivery.invalidate(id, writer, Some(&keys));
+        }
+    }
+}
+
+/// The write path's hook: `key` was changed by the running command (or by
+/// expiry/eviction). Invalidates default-mode readers now and queues the key
+/// for BCAST clients.
+pub fn on_write(key: &[u8]) {
+    let Some(t) = TRACKING.get() else { return };
+    let writer = CURRENT.with(Cell::get);
+    if t.keys.load(Ordering::Relaxed) > 0 {
+        t.invalidate_key(key, writer);
+    }
+    if t.bcast_clients.load(Ordering::Relaxed) > 0 {
+        WRITTEN.with(|w| w.borrow_mut().push(Bytes::copy_from_slice(key)));
+    }
+}
+
+/// Marks the client running commands on this thread (0 = none: cron).
+pub fn set_current_client(id: u64) {
+    CURRENT.with(|c| c.set(id));
+}
+
+/// Sends BCAST invalidations for the keys the finished command wrote, one
+/// push per client.
+pub fn flush_broadcasts() {
+    let keys = WRITTEN.with(|w| std::mem::take(&mut *w.borrow_mut()));
+    if keys.is_empty() {
+        return;
+    }
+    if let Some(t) = TRACKING.get() {
+        t.broadcast(&keys, CURRENT.with(Cell::get));
+    }
+}
+
+/// The process's tracking state, once the server has installed it.
+pub fn get() -> Option<&'static Tracking> {
+    TRACKING.get().copied()
+}
