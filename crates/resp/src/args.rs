@@ -75,9 +75,7 @@ impl Index<usize> for Args<'_> {
 
 impl fmt::Debug for Args<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_list()
-            .entries(self.iter().map(|a| a.escape_ascii().to_string()))
-            .finish()
+        f.debug_list().entries(self.iter().map(|a| a.escape_ascii().to_string())).finish()
     }
 }
 
@@ -123,10 +121,7 @@ impl OwnedArgs {
             data.extend_from_slice(arg);
             spans.push((start, data.len()));
         }
-        OwnedArgs {
-            data: data.into_boxed_slice(),
-            spans: spans.into_boxed_slice(),
-        }
+        OwnedArgs { data: data.into_boxed_slice(), spans: spans.into_boxed_slice() }
     }
 
     /// Number of arguments.

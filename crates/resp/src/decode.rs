@@ -104,10 +104,7 @@ fn blob<const BUILD: bool>(buf: &[u8], kind: u8, len_line: &[u8], start: usize) 
         b'$' => Frame::Bulk(bytes::<BUILD>(data)),
         b'!' => Frame::Error(bytes::<BUILD>(data)),
         _ => match data {
-            [a, b, c, b':', text @ ..] => Frame::Verbatim {
-                format: [*a, *b, *c],
-                text: bytes::<BUILD>(text),
-            },
+            [a, b, c, b':', text @ ..] => Frame::Verbatim { format: [*a, *b, *c], text: bytes::<BUILD>(text) },
             _ => return Err(ProtocolError::InvalidVerbatim),
         },
     };
@@ -115,13 +112,7 @@ fn blob<const BUILD: bool>(buf: &[u8], kind: u8, len_line: &[u8], start: usize) 
 }
 
 /// `*`, `~` and `>`: a count, then that many elements.
-fn sequence<const BUILD: bool>(
-    buf: &[u8],
-    kind: u8,
-    count_line: &[u8],
-    mut pos: usize,
-    depth: usize,
-) -> Step {
+fn sequence<const BUILD: bool>(buf: &[u8], kind: u8, count_line: &[u8], mut pos: usize, depth: usize) -> Step {
     let count = match integer(count_line) {
         Some(-1) if kind == b'*' => return Ok(Some((Frame::NullArray, pos))),
         Some(n) if n >= 0 => n as u64,
@@ -153,13 +144,7 @@ fn sequence<const BUILD: bool>(
 }
 
 /// `%` and `|`: a count, then that many key/value pairs.
-fn pairs<const BUILD: bool>(
-    buf: &[u8],
-    kind: u8,
-    count_line: &[u8],
-    mut pos: usize,
-    depth: usize,
-) -> Step {
+fn pairs<const BUILD: bool>(buf: &[u8], kind: u8, count_line: &[u8], mut pos: usize, depth: usize) -> Step {
     let count = match integer(count_line) {
         Some(n) if n >= 0 => n as u64,
         _ => return Err(ProtocolError::InvalidMultibulkLength),
@@ -183,11 +168,7 @@ fn pairs<const BUILD: bool>(
         }
         pos = next;
     }
-    let frame = if kind == b'%' {
-        Frame::Map(entries)
-    } else {
-        Frame::Attribute(entries)
-    };
+    let frame = if kind == b'%' { Frame::Map(entries) } else { Frame::Attribute(entries) };
     Ok(Some((frame, pos)))
 }
 

@@ -48,15 +48,7 @@ pub(crate) fn format_double_into(v: f64, buf: &mut [u8; MAX_DOUBLE_LEN]) -> usiz
         return put(buf, 0, if v < 0.0 { &b"-inf"[..] } else { &b"inf"[..] });
     }
     if v == 0.0 {
-        return put(
-            buf,
-            0,
-            if v.is_sign_negative() {
-                &b"-0"[..]
-            } else {
-                &b"0"[..]
-            },
-        );
+        return put(buf, 0, if v.is_sign_negative() { &b"-0"[..] } else { &b"0"[..] });
     }
     // Redis prints integral values up to 2^62 with its integer formatter;
     // the bound is `LLONG_MAX / 2` converted to a double.
@@ -119,11 +111,7 @@ fn layout(digits: &[u8], k: i32, negative: bool, out: &mut [u8]) -> usize {
         at = put(out, at, b".");
         at = put(out, at, &digits[1..shown]);
     }
-    let sign: &[u8] = if k + shown as i32 - 1 < 0 {
-        b"e-"
-    } else {
-        b"e+"
-    };
+    let sign: &[u8] = if k + shown as i32 - 1 < 0 { b"e-" } else { b"e+" };
     at = put(out, at, sign);
     let mut itoa = itoa::Buffer::new();
     put(out, at, itoa.format(exp).as_bytes())

@@ -121,10 +121,7 @@ fn write_line(out: &mut BytesMut, prefix: u8, s: &[u8]) {
     out.reserve(1 + s.len() + 2);
     out.put_u8(prefix);
     if s.iter().any(|&b| b == b'\r' || b == b'\n') {
-        out.extend(
-            s.iter()
-                .map(|&b| if b == b'\r' || b == b'\n' { b' ' } else { b }),
-        );
+        out.extend(s.iter().map(|&b| if b == b'\r' || b == b'\n' { b' ' } else { b }));
     } else {
         out.extend_from_slice(s);
     }
@@ -298,18 +295,10 @@ mod tests {
         both(Frame::ok(), b"+OK\r\n", b"+OK\r\n");
         both(Frame::error("ERR bad"), b"-ERR bad\r\n", b"-ERR bad\r\n");
         both(Frame::Integer(-7), b":-7\r\n", b":-7\r\n");
-        both(
-            Frame::Integer(i64::MIN),
-            b":-9223372036854775808\r\n",
-            b":-9223372036854775808\r\n",
-        );
+        both(Frame::Integer(i64::MIN), b":-9223372036854775808\r\n", b":-9223372036854775808\r\n");
         both(bulk("foo"), b"$3\r\nfoo\r\n", b"$3\r\nfoo\r\n");
         both(bulk(""), b"$0\r\n\r\n", b"$0\r\n\r\n");
-        both(
-            Frame::Array(vec![bulk("a"), Frame::Integer(1)]),
-            b"*2\r\n$1\r\na\r\n:1\r\n",
-            b"*2\r\n$1\r\na\r\n:1\r\n",
-        );
+        both(Frame::Array(vec![bulk("a"), Frame::Integer(1)]), b"*2\r\n$1\r\na\r\n:1\r\n", b"*2\r\n$1\r\na\r\n:1\r\n");
         both(Frame::Array(vec![]), b"*0\r\n", b"*0\r\n");
     }
 
@@ -322,10 +311,7 @@ mod tests {
     #[test]
     fn map_is_a_flat_array_of_pairs_in_resp2() {
         both(
-            Frame::Map(vec![
-                (bulk("k1"), Frame::Integer(1)),
-                (bulk("k2"), Frame::Null),
-            ]),
+            Frame::Map(vec![(bulk("k1"), Frame::Integer(1)), (bulk("k2"), Frame::Null)]),
             b"*4\r\n$2\r\nk1\r\n:1\r\n$2\r\nk2\r\n$-1\r\n",
             b"%2\r\n$2\r\nk1\r\n:1\r\n$2\r\nk2\r\n_\r\n",
         );
@@ -333,11 +319,7 @@ mod tests {
 
     #[test]
     fn set_and_push_are_arrays_in_resp2() {
-        both(
-            Frame::Set(vec![bulk("a")]),
-            b"*1\r\n$1\r\na\r\n",
-            b"~1\r\n$1\r\na\r\n",
-        );
+        both(Frame::Set(vec![bulk("a")]), b"*1\r\n$1\r\na\r\n", b"~1\r\n$1\r\na\r\n");
         both(
             Frame::Push(vec![bulk("invalidate"), Frame::NullArray]),
             b"*2\r\n$10\r\ninvalidate\r\n*-1\r\n",
@@ -351,11 +333,7 @@ mod tests {
         both(Frame::Double(3.0), b"$1\r\n3\r\n", b",3\r\n");
         both(Frame::Double(1e20), b"$5\r\n1e+20\r\n", b",1e+20\r\n");
         both(Frame::Double(f64::INFINITY), b"$3\r\ninf\r\n", b",inf\r\n");
-        both(
-            Frame::Double(f64::NEG_INFINITY),
-            b"$4\r\n-inf\r\n",
-            b",-inf\r\n",
-        );
+        both(Frame::Double(f64::NEG_INFINITY), b"$4\r\n-inf\r\n", b",-inf\r\n");
         both(Frame::Double(f64::NAN), b"$3\r\nnan\r\n", b",nan\r\n");
     }
 
@@ -377,10 +355,7 @@ mod tests {
     #[test]
     fn verbatim_is_a_bulk_string_of_the_text_only_in_resp2() {
         both(
-            Frame::Verbatim {
-                format: *b"txt",
-                text: "Some string".into(),
-            },
+            Frame::Verbatim { format: *b"txt", text: "Some string".into() },
             b"$11\r\nSome string\r\n",
             b"=15\r\ntxt:Some string\r\n",
         );
@@ -388,20 +363,12 @@ mod tests {
 
     #[test]
     fn attribute_is_dropped_in_resp2() {
-        both(
-            Frame::Attribute(vec![(Frame::simple("key"), Frame::Integer(1))]),
-            b"",
-            b"|1\r\n+key\r\n:1\r\n",
-        );
+        both(Frame::Attribute(vec![(Frame::simple("key"), Frame::Integer(1))]), b"", b"|1\r\n+key\r\n:1\r\n");
     }
 
     #[test]
     fn cr_and_lf_in_status_and_error_lines_become_spaces() {
-        both(
-            Frame::error("ERR a\r\nb"),
-            b"-ERR a  b\r\n",
-            b"-ERR a  b\r\n",
-        );
+        both(Frame::error("ERR a\r\nb"), b"-ERR a  b\r\n", b"-ERR a  b\r\n");
         both(Frame::simple("x\ny"), b"+x y\r\n", b"+x y\r\n");
     }
 
@@ -419,29 +386,21 @@ mod tests {
         );
         let mut resp2 = BytesMut::new();
         let mut resp3 = BytesMut::new();
-        let attribute = Frame::Attribute(vec![(
-            bulk("key-popularity"),
-            Frame::Array(vec![bulk("key:123"), Frame::Integer(90)]),
-        )]);
+        let attribute =
+            Frame::Attribute(vec![(bulk("key-popularity"), Frame::Array(vec![bulk("key:123"), Frame::Integer(90)]))]);
         let reply = bulk("Some real reply following the attribute");
         for (proto, out) in [(Protocol::Resp2, &mut resp2), (Protocol::Resp3, &mut resp3)] {
             encode(&attribute, proto, out);
             encode(&reply, proto, out);
         }
-        assert_eq!(
-            &resp2[..],
-            &b"$39\r\nSome real reply following the attribute\r\n"[..]
-        );
+        assert_eq!(&resp2[..], &b"$39\r\nSome real reply following the attribute\r\n"[..]);
         assert_eq!(
             &resp3[..],
             &b"|1\r\n$14\r\nkey-popularity\r\n*2\r\n$7\r\nkey:123\r\n:90\r\n\
                $39\r\nSome real reply following the attribute\r\n"[..]
         );
         both(
-            Frame::Verbatim {
-                format: *b"txt",
-                text: "This is a verbatim\nstring".into(),
-            },
+            Frame::Verbatim { format: *b"txt", text: "This is a verbatim\nstring".into() },
             b"$25\r\nThis is a verbatim\nstring\r\n",
             b"=29\r\ntxt:This is a verbatim\nstring\r\n",
         );
@@ -462,9 +421,6 @@ mod tests {
         write_push_header(&mut out, 1, Protocol::Resp3);
         write_attribute_header(&mut out, 1, Protocol::Resp2);
         write_null_array(&mut out, Protocol::Resp2);
-        assert_eq!(
-            &out[..],
-            &b"*3\r\n$1\r\nv\r\n:12\r\n$-1\r\n+OK\r\n-ERR x\r\n*4\r\n%2\r\n~1\r\n>1\r\n*-1\r\n"[..]
-        );
+        assert_eq!(&out[..], &b"*3\r\n$1\r\nv\r\n:12\r\n$-1\r\n+OK\r\n-ERR x\r\n*4\r\n%2\r\n~1\r\n>1\r\n*-1\r\n"[..]);
     }
 }

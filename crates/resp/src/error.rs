@@ -92,67 +92,31 @@ mod tests {
 
     #[test]
     fn expected_dollar_shows_the_byte() {
-        assert_eq!(
-            ProtocolError::ExpectedDollar(b'+').to_string(),
-            "Protocol error: expected '$', got '+'"
-        );
+        assert_eq!(ProtocolError::ExpectedDollar(b'+').to_string(), "Protocol error: expected '$', got '+'");
     }
 
     #[test]
     fn expected_dollar_maps_cr_and_lf_to_space_like_redis() {
-        assert_eq!(
-            ProtocolError::ExpectedDollar(b'\r').to_string(),
-            "Protocol error: expected '$', got ' '"
-        );
-        assert_eq!(
-            ProtocolError::ExpectedDollar(b'\n').to_string(),
-            "Protocol error: expected '$', got ' '"
-        );
+        assert_eq!(ProtocolError::ExpectedDollar(b'\r').to_string(), "Protocol error: expected '$', got ' '");
+        assert_eq!(ProtocolError::ExpectedDollar(b'\n').to_string(), "Protocol error: expected '$', got ' '");
     }
 
     #[test]
     fn expected_dollar_with_nul_is_truncated_like_redis_c_string() {
-        assert_eq!(
-            ProtocolError::ExpectedDollar(0).to_string(),
-            "Protocol error: expected '$', got '"
-        );
+        assert_eq!(ProtocolError::ExpectedDollar(0).to_string(), "Protocol error: expected '$', got '");
     }
 
     #[test]
     fn request_errors_have_redis_texts() {
         let cases = [
-            (
-                ProtocolError::InvalidMultibulkLength,
-                "Protocol error: invalid multibulk length",
-            ),
-            (
-                ProtocolError::InvalidBulkLength,
-                "Protocol error: invalid bulk length",
-            ),
-            (
-                ProtocolError::TooBigInlineRequest,
-                "Protocol error: too big inline request",
-            ),
-            (
-                ProtocolError::TooBigMultibulkCount,
-                "Protocol error: too big mbulk count string",
-            ),
-            (
-                ProtocolError::TooBigBulkCount,
-                "Protocol error: too big bulk count string",
-            ),
-            (
-                ProtocolError::UnbalancedQuotes,
-                "Protocol error: unbalanced quotes in request",
-            ),
-            (
-                ProtocolError::UnauthenticatedMultibulkLength,
-                "Protocol error: unauthenticated multibulk length",
-            ),
-            (
-                ProtocolError::UnauthenticatedBulkLength,
-                "Protocol error: unauthenticated bulk length",
-            ),
+            (ProtocolError::InvalidMultibulkLength, "Protocol error: invalid multibulk length"),
+            (ProtocolError::InvalidBulkLength, "Protocol error: invalid bulk length"),
+            (ProtocolError::TooBigInlineRequest, "Protocol error: too big inline request"),
+            (ProtocolError::TooBigMultibulkCount, "Protocol error: too big mbulk count string"),
+            (ProtocolError::TooBigBulkCount, "Protocol error: too big bulk count string"),
+            (ProtocolError::UnbalancedQuotes, "Protocol error: unbalanced quotes in request"),
+            (ProtocolError::UnauthenticatedMultibulkLength, "Protocol error: unauthenticated multibulk length"),
+            (ProtocolError::UnauthenticatedBulkLength, "Protocol error: unauthenticated bulk length"),
         ];
         for (err, text) in cases {
             assert_eq!(err.to_string(), text);

@@ -113,10 +113,7 @@ mod tests {
     #[test]
     fn constructors_build_the_expected_variants() {
         assert_eq!(Frame::simple("PONG"), Frame::Simple("PONG".into()));
-        assert_eq!(
-            Frame::error("ERR syntax error"),
-            Frame::Error("ERR syntax error".into())
-        );
+        assert_eq!(Frame::error("ERR syntax error"), Frame::Error("ERR syntax error".into()));
         assert_eq!(Frame::bulk(b"v".to_vec()), Frame::Bulk("v".into()));
         assert_eq!(Frame::bulk_from_slice(b"v"), Frame::Bulk("v".into()));
     }

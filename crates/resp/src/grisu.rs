@@ -55,11 +55,7 @@ pub(crate) fn grisu2(v: f64) -> Digits {
     // off by up to one unit each way.
     lower.f = lower.f.wrapping_add(1);
     upper.f = upper.f.wrapping_sub(1);
-    let mut digits = Digits {
-        buf: [0; 32],
-        len: 0,
-        k: -k,
-    };
+    let mut digits = Digits { buf: [0; 32], len: 0, k: -k };
     generate_digits(w, upper, lower, &mut digits);
     digits
 }
@@ -70,15 +66,9 @@ fn decompose(v: f64) -> DiyFp {
     let biased = ((bits & EXPONENT_MASK) >> 52) as i32;
     if biased == 0 {
         // Subnormal: no hidden bit, smallest exponent.
-        DiyFp {
-            f: fraction,
-            e: 1 - EXPONENT_BIAS,
-        }
+        DiyFp { f: fraction, e: 1 - EXPONENT_BIAS }
     } else {
-        DiyFp {
-            f: fraction + HIDDEN_BIT,
-            e: biased - EXPONENT_BIAS,
-        }
+        DiyFp { f: fraction + HIDDEN_BIT, e: biased - EXPONENT_BIAS }
     }
 }
 
@@ -96,10 +86,7 @@ fn normalize(mut w: DiyFp) -> DiyFp {
 /// The midpoints between `w` and its neighbours, normalised to a common
 /// exponent with the top bit of the upper one set.
 fn boundaries(w: DiyFp) -> (DiyFp, DiyFp) {
-    let mut upper = DiyFp {
-        f: (w.f << 1) + 1,
-        e: w.e - 1,
-    };
+    let mut upper = DiyFp { f: (w.f << 1) + 1, e: w.e - 1 };
     while upper.f & (HIDDEN_BIT << 1) == 0 {
         upper.f <<= 1;
         upper.e -= 1;
@@ -110,20 +97,14 @@ fn boundaries(w: DiyFp) -> (DiyFp, DiyFp) {
     // At a power of two the next smaller double is twice as close.
     let lower_shift = if w.f == HIDDEN_BIT { 2 } else { 1 };
     let lower_e = w.e - lower_shift;
-    let lower = DiyFp {
-        f: ((w.f << lower_shift) - 1) << (lower_e - upper.e),
-        e: upper.e,
-    };
+    let lower = DiyFp { f: ((w.f << lower_shift) - 1) << (lower_e - upper.e), e: upper.e };
     (lower, upper)
 }
 
 /// The 64 high bits of the 128-bit product, rounded half up.
 fn multiply(a: DiyFp, b: DiyFp) -> DiyFp {
     let product = u128::from(a.f) * u128::from(b.f) + (1u128 << 63);
-    DiyFp {
-        f: (product >> 64) as u64,
-        e: a.e + b.e + 64,
-    }
+    DiyFp { f: (product >> 64) as u64, e: a.e + b.e + 64 }
 }
 
 /// Smallest and largest binary exponent the scaled value may have, so that

@@ -153,12 +153,7 @@ mod tests {
     }
 
     fn ok(line: &[u8], want: &[&[u8]]) {
-        assert_eq!(
-            split(line),
-            Ok(want.iter().map(|a| a.to_vec()).collect()),
-            "{:?}",
-            line.escape_ascii().to_string()
-        );
+        assert_eq!(split(line), Ok(want.iter().map(|a| a.to_vec()).collect()), "{:?}", line.escape_ascii().to_string());
     }
 
     #[test]
@@ -176,10 +171,7 @@ mod tests {
 
     #[test]
     fn double_quotes_understand_c_escapes_and_hex() {
-        ok(
-            br#"SET "a b" "\x41\n\r\t\b\a\\\"\q""#,
-            &[b"SET", b"a b", b"A\n\r\t\x08\x07\\\"q"],
-        );
+        ok(br#"SET "a b" "\x41\n\r\t\b\a\\\"\q""#, &[b"SET", b"a b", b"A\n\r\t\x08\x07\\\"q"]);
         ok(br#""\xZZ""#, &[b"xZZ"]);
         ok(br#""\x4""#, &[b"x4"]);
         ok(br#""""#, &[b""]);
@@ -197,10 +189,7 @@ mod tests {
 
     #[test]
     fn closing_quote_followed_by_a_letter_is_unbalanced() {
-        assert_eq!(
-            split(br#"ECHO "ab"x"#),
-            Err(ProtocolError::UnbalancedQuotes)
-        );
+        assert_eq!(split(br#"ECHO "ab"x"#), Err(ProtocolError::UnbalancedQuotes));
         assert_eq!(split(br"ECHO 'ab'x"), Err(ProtocolError::UnbalancedQuotes));
         ok(b"ECHO \"ab\"\x0bx", &[b"ECHO", b"ab", b"x"]);
     }

@@ -45,9 +45,9 @@ pub use args::{Args, OwnedArgs};
 pub use decode::{decode_frame, MAX_DEPTH};
 pub use double::{format_double, MAX_DOUBLE_LEN};
 pub use encode::{
-    encode, write_array_header, write_attribute_header, write_big_number, write_boolean,
-    write_bulk, write_double, write_error, write_integer, write_map_header, write_null,
-    write_null_array, write_push_header, write_set_header, write_simple, write_verbatim,
+    encode, write_array_header, write_attribute_header, write_big_number, write_boolean, write_bulk, write_double,
+    write_error, write_integer, write_map_header, write_null, write_null_array, write_push_header, write_set_header,
+    write_simple, write_verbatim,
 };
 pub use error::ProtocolError;
 pub use frame::{Frame, Protocol};

@@ -146,11 +146,7 @@ impl Request {
 /// assert_eq!(n + m, buf.len());
 /// ```
 #[inline]
-pub fn parse_command(
-    buf: &[u8],
-    limits: &ParseLimits,
-    req: &mut Request,
-) -> Result<Option<usize>, ProtocolError> {
+pub fn parse_command(buf: &[u8], limits: &ParseLimits, req: &mut Request) -> Result<Option<usize>, ProtocolError> {
     parse(buf, limits, false, req)
 }
 
@@ -220,9 +216,7 @@ fn parse_args(
     req: &mut Request,
 ) -> Result<Option<usize>, ProtocolError> {
     let max_len = if auth_required {
-        limits
-            .max_bulk_len
-            .min(ParseLimits::UNAUTHENTICATED_MAX_BULK_LEN)
+        limits.max_bulk_len.min(ParseLimits::UNAUTHENTICATED_MAX_BULK_LEN)
     } else {
         limits.max_bulk_len
     };
@@ -278,12 +272,7 @@ fn parse_args(
 /// Returns the length and where the data starts; `None` sends the caller to
 /// the general path, which also produces the errors.
 #[inline]
-fn fast_bulk_header(
-    buf: &[u8],
-    pos: usize,
-    max_len: usize,
-    max_line: usize,
-) -> Option<(usize, usize)> {
+fn fast_bulk_header(buf: &[u8], pos: usize, max_len: usize, max_line: usize) -> Option<(usize, usize)> {
     let line = buf.get(pos..)?;
     if line.first() != Some(&b'$') {
         return None;
@@ -300,12 +289,7 @@ fn fast_bulk_header(
         i += 1;
     }
     let canonical = i == 2 || (i > 2 && line[1] != b'0');
-    if !canonical
-        || line.get(i) != Some(&b'\r')
-        || i + 1 >= line.len()
-        || i > max_line
-        || len > max_len as u64
-    {
+    if !canonical || line.get(i) != Some(&b'\r') || i + 1 >= line.len() || i > max_line || len > max_len as u64 {
         return None;
     }
     Some((len as usize, pos + i + 2))
@@ -316,24 +300,12 @@ fn fail(req: &mut Request, err: ProtocolError) -> Result<Option<usize>, Protocol
     Err(err)
 }
 
-fn parse_inline(
-    buf: &[u8],
-    limits: &ParseLimits,
-    req: &mut Request,
-) -> Result<Option<usize>, ProtocolError> {
+fn parse_inline(buf: &[u8], limits: &ParseLimits, req: &mut Request) -> Result<Option<usize>, ProtocolError> {
     let window = &buf[..buf.len().min(limits.max_inline_len.saturating_add(1))];
     let Some(newline) = window.iter().position(|&b| b == b'\n') else {
-        return if buf.len() > limits.max_inline_len {
-            Err(ProtocolError::TooBigInlineRequest)
-        } else {
-            Ok(None)
-        };
+        return if buf.len() > limits.max_inline_len { Err(ProtocolError::TooBigInlineRequest) } else { Ok(None) };
     };
-    let line_end = if newline > 0 && buf[newline - 1] == b'\r' {
-        newline - 1
-    } else {
-        newline
-    };
+    let line_end = if newline > 0 && buf[newline - 1] == b'\r' { newline - 1 } else { newline };
     req.inline = true;
     if let Err(err) = split_args(&buf[..line_end], &mut req.scratch, &mut req.spans) {
         req.reset();

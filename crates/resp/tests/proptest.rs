@@ -9,21 +9,14 @@ use proptest::prelude::*;
 
 /// Bytes without CR or LF (simple strings and errors cannot carry them).
 fn line_bytes() -> impl Strategy<Value = Bytes> {
-    vec(
-        any::<u8>().prop_filter("no CR/LF", |b| *b != b'\r' && *b != b'\n'),
-        0..12,
-    )
-    .prop_map(Bytes::from)
+    vec(any::<u8>().prop_filter("no CR/LF", |b| *b != b'\r' && *b != b'\n'), 0..12).prop_map(Bytes::from)
 }
 
 fn any_bytes() -> impl Strategy<Value = Bytes> {
     prop_oneof![
         vec(any::<u8>(), 0..16),
         // Bytes that look like protocol, to trip up a parser that peeks.
-        vec(
-            prop::sample::select(&b"\r\n$*:+-_#,(!=%~>|0123456789"[..]),
-            0..16
-        ),
+        vec(prop::sample::select(&b"\r\n$*:+-_#,(!=%~>|0123456789"[..]), 0..16),
     ]
     .prop_map(Bytes::from)
 }
@@ -139,15 +132,7 @@ fn request_bytes(args: &[Vec<u8>], inline: bool, lf_only: bool, out: &mut Vec<u8
 type Command = Vec<Vec<u8>>;
 
 fn commands() -> impl Strategy<Value = (Vec<(Command, bool, bool)>, Vec<u8>)> {
-    vec(
-        (
-            vec(vec(any::<u8>(), 0..10), 0..5),
-            any::<bool>(),
-            any::<bool>(),
-        ),
-        1..6,
-    )
-    .prop_map(|cmds| {
+    vec((vec(vec(any::<u8>(), 0..10), 0..5), any::<bool>(), any::<bool>()), 1..6).prop_map(|cmds| {
         let mut buf = Vec::new();
         for (args, inline, lf) in &cmds {
             request_bytes(args, *inline, *lf, &mut buf);

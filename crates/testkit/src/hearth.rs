@@ -201,11 +201,7 @@ mod tests {
             return; // overridden by the caller's environment
         }
         let bin = server_bin();
-        assert!(
-            bin.ends_with("target/debug/hearth-server"),
-            "{}",
-            bin.display()
-        );
+        assert!(bin.ends_with("target/debug/hearth-server"), "{}", bin.display());
         let root = bin.parent().and_then(Path::parent).and_then(Path::parent);
         let root = root.expect("target/debug has two parents");
         assert!(root.join("Cargo.toml").exists(), "{}", root.display());
@@ -223,11 +219,7 @@ mod tests {
         assert_eq!(server.port(), 43512);
         assert_eq!(server.addr().to_string(), "127.0.0.1:43512");
         assert_eq!(server.url(), "redis://127.0.0.1:43512");
-        assert!(
-            server.log().contains("args: --port 0 --maxclients 10"),
-            "{}",
-            server.log()
-        );
+        assert!(server.log().contains("args: --port 0 --maxclients 10"), "{}", server.log());
         assert!(server.is_running());
         let started = Instant::now();
         let status = server.stop().expect("stop works");
@@ -240,9 +232,7 @@ mod tests {
     #[test]
     fn start_reports_early_exit_with_output() {
         let bin = fake_server("fails", "echo 'bad config line 3' >&2\nexit 7");
-        let err = TestServer::try_start_bin(&bin, &[])
-            .err()
-            .expect("must fail");
+        let err = TestServer::try_start_bin(&bin, &[]).err().expect("must fail");
         let text = err.to_string();
         assert!(matches!(err, StartError::Exited { .. }), "{text}");
         assert!(text.contains("bad config line 3"), "{text}");
@@ -250,9 +240,7 @@ mod tests {
 
     #[test]
     fn start_reports_missing_binary() {
-        let err = TestServer::try_start_bin("/nonexistent/hearth-server", &[])
-            .err()
-            .expect("must fail");
+        let err = TestServer::try_start_bin("/nonexistent/hearth-server", &[]).err().expect("must fail");
         assert!(matches!(err, StartError::Spawn { .. }), "{err}");
         assert!(err.to_string().contains("/nonexistent/hearth-server"));
     }
@@ -261,9 +249,8 @@ mod tests {
     fn start_times_out_and_kills_a_silent_server() {
         let bin = fake_server("silent", "echo starting\nexec sleep 30");
         let started = Instant::now();
-        let err = TestServer::try_start_bin_timeout(&bin, &[], Duration::from_millis(300))
-            .err()
-            .expect("must time out");
+        let err =
+            TestServer::try_start_bin_timeout(&bin, &[], Duration::from_millis(300)).err().expect("must time out");
         assert!(started.elapsed() < Duration::from_secs(5));
         assert!(matches!(err, StartError::Timeout { .. }), "{err}");
         assert!(err.to_string().contains("starting"), "{err}");
@@ -271,13 +258,8 @@ mod tests {
 
     #[test]
     fn ready_without_port_is_an_error() {
-        let bin = fake_server(
-            "noport",
-            "echo 'Ready to accept connections'\nexec sleep 30",
-        );
-        let err = TestServer::try_start_bin(&bin, &[])
-            .err()
-            .expect("must fail");
+        let bin = fake_server("noport", "echo 'Ready to accept connections'\nexec sleep 30");
+        let err = TestServer::try_start_bin(&bin, &[]).err().expect("must fail");
         assert!(matches!(err, StartError::NoPort { .. }), "{err}");
     }
 
@@ -286,10 +268,8 @@ mod tests {
         // A real listener stands in for the server's socket.
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind loopback");
         let port = listener.local_addr().expect("bound").port();
-        let bin = fake_server(
-            "connects",
-            &format!("echo 'port={port}'\necho 'Ready to accept connections'\nexec sleep 30"),
-        );
+        let bin =
+            fake_server("connects", &format!("echo 'port={port}'\necho 'Ready to accept connections'\nexec sleep 30"));
         let server = TestServer::start_bin(&bin, &[]);
         let mut client = server.connect();
         let (mut accepted, _) = listener.accept().expect("accept");
@@ -301,10 +281,7 @@ mod tests {
 
     #[test]
     fn drop_kills_the_process() {
-        let bin = fake_server(
-            "dropped",
-            "echo 'port=1'\necho 'Ready to accept connections'\nexec sleep 30",
-        );
+        let bin = fake_server("dropped", "echo 'port=1'\necho 'Ready to accept connections'\nexec sleep 30");
         let server = TestServer::start_bin(&bin, &[]);
         let pid = server.pid();
         drop(server);

@@ -64,21 +64,15 @@ impl fmt::Display for StartError {
             StartError::Spawn { bin, source } => {
                 write!(f, "cannot spawn {}: {source}", bin.display())
             }
-            StartError::Exited { bin, status, log } => write!(
-                f,
-                "{} exited ({status}) before it was ready; its output:\n{log}",
-                bin.display()
-            ),
-            StartError::Timeout { bin, waited, log } => write!(
-                f,
-                "{} was not ready after {waited:?} (killed); its output:\n{log}",
-                bin.display()
-            ),
-            StartError::NoPort { bin, log } => write!(
-                f,
-                "{} became ready without printing `port=N`; its output:\n{log}",
-                bin.display()
-            ),
+            StartError::Exited { bin, status, log } => {
+                write!(f, "{} exited ({status}) before it was ready; its output:\n{log}", bin.display())
+            }
+            StartError::Timeout { bin, waited, log } => {
+                write!(f, "{} was not ready after {waited:?} (killed); its output:\n{log}", bin.display())
+            }
+            StartError::NoPort { bin, log } => {
+                write!(f, "{} became ready without printing `port=N`; its output:\n{log}", bin.display())
+            }
         }
     }
 }
@@ -99,9 +93,7 @@ pub(crate) fn parse_port(line: &str) -> Option<u16> {
     let start = line.find("port=")? + "port=".len();
     let digits: &str = {
         let rest = &line[start..];
-        let end = rest
-            .find(|c: char| !c.is_ascii_digit())
-            .unwrap_or(rest.len());
+        let end = rest.find(|c: char| !c.is_ascii_digit()).unwrap_or(rest.len());
         &rest[..end]
     };
     match digits.parse::<u16>() {
@@ -136,10 +128,8 @@ impl ServerProcess {
         known_port: Option<u16>,
         timeout: Duration,
     ) -> Result<ServerProcess, StartError> {
-        let mut child = spawn_retrying(bin, args).map_err(|source| StartError::Spawn {
-            bin: bin.to_path_buf(),
-            source,
-        })?;
+        let mut child =
+            spawn_retrying(bin, args).map_err(|source| StartError::Spawn { bin: bin.to_path_buf(), source })?;
         let log = Arc::new(Mutex::new(String::new()));
         let (tx, rx) = mpsc::channel();
         if let Some(out) = child.stdout.take() {
@@ -151,13 +141,8 @@ impl ServerProcess {
         } else {
             drop(tx);
         }
-        let mut process = ServerProcess {
-            child,
-            bin: bin.to_path_buf(),
-            port: known_port.unwrap_or(0),
-            log,
-            exit: None,
-        };
+        let mut process =
+            ServerProcess { child, bin: bin.to_path_buf(), port: known_port.unwrap_or(0), log, exit: None };
         match process.wait_ready(&rx, known_port, timeout) {
             Ok(port) => {
                 process.port = port;
@@ -182,11 +167,7 @@ impl ServerProcess {
             let now = Instant::now();
             if now >= deadline {
                 self.kill();
-                return Err(StartError::Timeout {
-                    bin: self.bin.clone(),
-                    waited: timeout,
-                    log: self.log(),
-                });
+                return Err(StartError::Timeout { bin: self.bin.clone(), waited: timeout, log: self.log() });
             }
             // Short waits so an early exit is noticed even if the readers
             // have not seen EOF yet.
@@ -196,21 +177,14 @@ impl ServerProcess {
                     port.get_or_insert(p);
                 }
                 Ok(LogEvent::Ready) => {
-                    return port.ok_or_else(|| StartError::NoPort {
-                        bin: self.bin.clone(),
-                        log: self.log(),
-                    });
+                    return port.ok_or_else(|| StartError::NoPort { bin: self.bin.clone(), log: self.log() });
                 }
                 Err(e) => {
                     if let Ok(Some(status)) = self.child.try_wait() {
                         self.exit = Some(status);
                         // Let the readers collect the last words.
                         thread::sleep(Duration::from_millis(100));
-                        return Err(StartError::Exited {
-                            bin: self.bin.clone(),
-                            status,
-                            log: self.log(),
-                        });
+                        return Err(StartError::Exited { bin: self.bin.clone(), status, log: self.log() });
                     }
                     if e == RecvTimeoutError::Disconnected {
                         // Output closed but the process still runs: poll.
@@ -316,12 +290,8 @@ fn spawn_retrying(bin: &Path, args: &[&str]) -> io::Result<Child> {
     const ETXTBSY: i32 = 26;
     let mut attempts = 0;
     loop {
-        let result = Command::new(bin)
-            .args(args)
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn();
+        let result =
+            Command::new(bin).args(args).stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn();
         match result {
             Err(e) if e.raw_os_error() == Some(ETXTBSY) && attempts < 50 => {
                 attempts += 1;
@@ -336,11 +306,7 @@ fn spawn_retrying(bin: &Path, args: &[&str]) -> io::Result<Child> {
 /// lines on `events`. Runs until EOF, so the server never blocks on a full
 /// pipe after startup. With `HEARTH_TESTKIT_ECHO` set, lines are also
 /// echoed to stderr for live debugging.
-fn drain(
-    source: impl Read + Send + 'static,
-    log: Arc<Mutex<String>>,
-    events: Option<Sender<LogEvent>>,
-) {
+fn drain(source: impl Read + Send + 'static, log: Arc<Mutex<String>>, events: Option<Sender<LogEvent>>) {
     let echo = std::env::var_os("HEARTH_TESTKIT_ECHO").is_some();
     thread::spawn(move || {
         let mut reader = BufReader::new(source);
@@ -403,10 +369,7 @@ mod tests {
 
     #[test]
     fn start_error_display_includes_the_log() {
-        let err = StartError::NoPort {
-            bin: PathBuf::from("/bin/x"),
-            log: "some output".into(),
-        };
+        let err = StartError::NoPort { bin: PathBuf::from("/bin/x"), log: "some output".into() };
         let text = err.to_string();
         assert!(text.contains("/bin/x"), "{text}");
         assert!(text.contains("some output"), "{text}");

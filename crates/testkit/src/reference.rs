@@ -31,9 +31,7 @@ pub fn redis_server_path() -> Option<PathBuf> {
         let bin = PathBuf::from(bin);
         return bin.is_file().then_some(bin);
     }
-    let on_path = env::var_os("PATH")
-        .map(|paths| env::split_paths(&paths).collect::<Vec<_>>())
-        .unwrap_or_default();
+    let on_path = env::var_os("PATH").map(|paths| env::split_paths(&paths).collect::<Vec<_>>()).unwrap_or_default();
     on_path
         .into_iter()
         .chain([PathBuf::from("/usr/bin"), PathBuf::from("/usr/local/bin")])
@@ -85,18 +83,12 @@ impl ReferenceServer {
     /// Starts `bin` as a Redis server on a free port with `args` appended,
     /// retrying with another port if the chosen one was taken meanwhile.
     pub fn try_start_bin(bin: &Path, args: &[&str]) -> Result<ReferenceServer, StartError> {
-        let dir = scratch_dir().map_err(|source| StartError::Spawn {
-            bin: bin.to_path_buf(),
-            source,
-        })?;
+        let dir = scratch_dir().map_err(|source| StartError::Spawn { bin: bin.to_path_buf(), source })?;
         let dir_arg = dir.to_string_lossy().into_owned();
         let mut attempt = 0;
         loop {
             attempt += 1;
-            let port = free_port().map_err(|source| StartError::Spawn {
-                bin: bin.to_path_buf(),
-                source,
-            })?;
+            let port = free_port().map_err(|source| StartError::Spawn { bin: bin.to_path_buf(), source })?;
             let port_arg = port.to_string();
             let mut full = vec![
                 "--port",

@@ -3,12 +3,7 @@ use super::*;
 fn full(buf: &[u8]) -> Frame {
     match decode_frame(buf) {
         Ok(Some((frame, used))) => {
-            assert_eq!(
-                used,
-                buf.len(),
-                "whole input used for {:?}",
-                buf.escape_ascii().to_string()
-            );
+            assert_eq!(used, buf.len(), "whole input used for {:?}", buf.escape_ascii().to_string());
             frame
         }
         other => panic!("{:?} decoded to {other:?}", buf.escape_ascii().to_string()),
@@ -35,10 +30,7 @@ fn decodes_resp2_types() {
     assert_eq!(full(b":-9223372036854775808\r\n"), Frame::Integer(i64::MIN));
     assert_eq!(full(b"$3\r\na\r\n\r\n"), bulk("a\r\n"));
     assert_eq!(full(b"$0\r\n\r\n"), bulk(""));
-    assert_eq!(
-        full(b"*2\r\n$1\r\na\r\n:1\r\n"),
-        Frame::Array(vec![bulk("a"), Frame::Integer(1)])
-    );
+    assert_eq!(full(b"*2\r\n$1\r\na\r\n:1\r\n"), Frame::Array(vec![bulk("a"), Frame::Integer(1)]));
     assert_eq!(full(b"*0\r\n"), Frame::Array(vec![]));
 }
 
@@ -57,46 +49,25 @@ fn decodes_resp3_types() {
     assert_eq!(full(b",1e+20\r\n"), Frame::Double(1e20));
     assert_eq!(full(b",-inf\r\n"), Frame::Double(f64::NEG_INFINITY));
     assert!(matches!(full(b",nan\r\n"), Frame::Double(v) if v.is_nan()));
-    assert_eq!(
-        full(b"(-123456789012345678901234\r\n"),
-        Frame::BigNumber("-123456789012345678901234".into())
-    );
+    assert_eq!(full(b"(-123456789012345678901234\r\n"), Frame::BigNumber("-123456789012345678901234".into()));
     assert_eq!(full(b"!8\r\nERR a\r\nb\r\n"), Frame::error("ERR a\r\nb"));
-    assert_eq!(
-        full(b"=15\r\ntxt:Some string\r\n"),
-        Frame::Verbatim {
-            format: *b"txt",
-            text: "Some string".into()
-        }
-    );
-    assert_eq!(
-        full(b"%1\r\n+k\r\n:1\r\n"),
-        Frame::Map(vec![(Frame::simple("k"), Frame::Integer(1))])
-    );
+    assert_eq!(full(b"=15\r\ntxt:Some string\r\n"), Frame::Verbatim { format: *b"txt", text: "Some string".into() });
+    assert_eq!(full(b"%1\r\n+k\r\n:1\r\n"), Frame::Map(vec![(Frame::simple("k"), Frame::Integer(1))]));
     assert_eq!(full(b"~1\r\n:1\r\n"), Frame::Set(vec![Frame::Integer(1)]));
-    assert_eq!(
-        full(b">2\r\n+invalidate\r\n_\r\n"),
-        Frame::Push(vec![Frame::simple("invalidate"), Frame::Null])
-    );
+    assert_eq!(full(b">2\r\n+invalidate\r\n_\r\n"), Frame::Push(vec![Frame::simple("invalidate"), Frame::Null]));
 }
 
 #[test]
 fn top_level_attribute_is_its_own_frame() {
     let buf = b"|1\r\n+ttl\r\n:3\r\n$1\r\nv\r\n";
     let (attr, used) = decode_frame(buf).unwrap().unwrap();
-    assert_eq!(
-        attr,
-        Frame::Attribute(vec![(Frame::simple("ttl"), Frame::Integer(3))])
-    );
+    assert_eq!(attr, Frame::Attribute(vec![(Frame::simple("ttl"), Frame::Integer(3))]));
     assert_eq!(full(&buf[used..]), bulk("v"));
 }
 
 #[test]
 fn nested_attribute_is_skipped_and_not_counted() {
-    assert_eq!(
-        full(b"*2\r\n|1\r\n+a\r\n+b\r\n:1\r\n:2\r\n"),
-        Frame::Array(vec![Frame::Integer(1), Frame::Integer(2)])
-    );
+    assert_eq!(full(b"*2\r\n|1\r\n+a\r\n+b\r\n:1\r\n:2\r\n"), Frame::Array(vec![Frame::Integer(1), Frame::Integer(2)]));
 }
 
 #[test]
@@ -113,10 +84,7 @@ fn malformed_frames_are_errors() {
     assert_eq!(err(b"?\r\n"), ProtocolError::UnknownFrameType(b'?'));
     assert_eq!(err(b":12a\r\n"), ProtocolError::InvalidInteger);
     assert_eq!(err(b":\r\n"), ProtocolError::InvalidInteger);
-    assert_eq!(
-        err(b":9223372036854775808\r\n"),
-        ProtocolError::InvalidInteger
-    );
+    assert_eq!(err(b":9223372036854775808\r\n"), ProtocolError::InvalidInteger);
     assert_eq!(err(b"$-2\r\n"), ProtocolError::InvalidBulkLength);
     assert_eq!(err(b"$?\r\n"), ProtocolError::InvalidBulkLength);
     assert_eq!(err(b"!-1\r\n"), ProtocolError::InvalidBulkLength);

@@ -23,18 +23,14 @@ fn parse_all(buf: &[u8]) -> Result<Vec<Vec<Vec<u8>>>, ProtocolError> {
 
 fn one(buf: &[u8]) -> Result<Option<Vec<Vec<u8>>>, ProtocolError> {
     let mut req = Request::new();
-    Ok(parse_command(buf, &limits(), &mut req)?
-        .map(|_| req.args(buf).iter().map(<[u8]>::to_vec).collect()))
+    Ok(parse_command(buf, &limits(), &mut req)?.map(|_| req.args(buf).iter().map(<[u8]>::to_vec).collect()))
 }
 
 fn err(buf: &[u8]) -> ProtocolError {
     let mut req = Request::new();
     match parse_command(buf, &limits(), &mut req) {
         Err(e) => e,
-        other => panic!(
-            "expected an error for {:?}, got {other:?}",
-            buf.escape_ascii().to_string()
-        ),
+        other => panic!("expected an error for {:?}, got {other:?}", buf.escape_ascii().to_string()),
     }
 }
 
@@ -56,14 +52,7 @@ fn multibulk_arguments_point_into_the_buffer() {
 #[test]
 fn pipelined_requests_parse_one_at_a_time() {
     let buf = b"*1\r\n$4\r\nPING\r\nECHO hi\r\n*2\r\n$3\r\nGET\r\n$1\r\nk\r\n";
-    assert_eq!(
-        parse_all(buf),
-        Ok(vec![
-            args(&["PING"]),
-            args(&["ECHO", "hi"]),
-            args(&["GET", "k"])
-        ])
-    );
+    assert_eq!(parse_all(buf), Ok(vec![args(&["PING"]), args(&["ECHO", "hi"]), args(&["GET", "k"])]));
 }
 
 #[test]
@@ -115,26 +104,17 @@ fn incomplete_requests_need_more_bytes() {
 
 #[test]
 fn inline_line_may_end_with_a_lone_newline() {
-    assert_eq!(
-        parse_all(b"PING\nECHO a\r\n"),
-        Ok(vec![args(&["PING"]), args(&["ECHO", "a"])])
-    );
+    assert_eq!(parse_all(b"PING\nECHO a\r\n"), Ok(vec![args(&["PING"]), args(&["ECHO", "a"])]));
 }
 
 #[test]
 fn inline_quotes_are_unescaped() {
-    assert_eq!(
-        one(b"SET \"a b\" '\\'x' \"\\x41\"\r\n"),
-        Ok(Some(args(&["SET", "a b", "'x", "A"])))
-    );
+    assert_eq!(one(b"SET \"a b\" '\\'x' \"\\x41\"\r\n"), Ok(Some(args(&["SET", "a b", "'x", "A"]))));
 }
 
 #[test]
 fn bytes_after_bulk_data_are_skipped_unchecked_like_redis() {
-    assert_eq!(
-        parse_all(b"*1\r\n$4\r\nPINGXY*1\r\n$4\r\nPING\r\n"),
-        Ok(vec![args(&["PING"]), args(&["PING"])])
-    );
+    assert_eq!(parse_all(b"*1\r\n$4\r\nPINGXY*1\r\n$4\r\nPING\r\n"), Ok(vec![args(&["PING"]), args(&["PING"])]));
     assert_eq!(one(b"*1\rX$4\r\nPING\r\n"), Ok(Some(args(&["PING"]))));
 }
 
@@ -152,12 +132,7 @@ fn non_numeric_or_non_strict_multibulk_count_is_invalid() {
         b"*99999999999999999999\r\n",
         b"*1\0\r\n",
     ] {
-        assert_eq!(
-            err(buf),
-            ProtocolError::InvalidMultibulkLength,
-            "{:?}",
-            buf.escape_ascii().to_string()
-        );
+        assert_eq!(err(buf), ProtocolError::InvalidMultibulkLength, "{:?}", buf.escape_ascii().to_string());
     }
 }
 
@@ -177,12 +152,7 @@ fn negative_or_non_strict_bulk_length_is_invalid() {
         b"*1\r\n$ 1\r\nx\r\n",
         b"*1\r\n$536870913\r\n",
     ] {
-        assert_eq!(
-            err(buf),
-            ProtocolError::InvalidBulkLength,
-            "{:?}",
-            buf.escape_ascii().to_string()
-        );
+        assert_eq!(err(buf), ProtocolError::InvalidBulkLength, "{:?}", buf.escape_ascii().to_string());
     }
 }
 
@@ -206,11 +176,7 @@ fn inline_line_longer_than_the_limit_is_too_big() {
     long.push(b'a');
     assert_eq!(err(&long), ProtocolError::TooBigInlineRequest);
     long.extend_from_slice(b"\r\n");
-    assert_eq!(
-        err(&long),
-        ProtocolError::TooBigInlineRequest,
-        "even once the newline is in"
-    );
+    assert_eq!(err(&long), ProtocolError::TooBigInlineRequest, "even once the newline is in");
     let mut fits = vec![b'a'; ParseLimits::DEFAULT_MAX_INLINE_LEN];
     fits.push(b'\n');
     assert_eq!(one(&fits).map(|a| a.map(|a| a.len())), Ok(Some(1)));
@@ -239,21 +205,14 @@ fn unbalanced_inline_quotes_are_an_error() {
 
 #[test]
 fn configured_limits_are_enforced() {
-    let small = ParseLimits {
-        max_bulk_len: 3,
-        max_multibulk_len: 2,
-        max_inline_len: 8,
-    };
+    let small = ParseLimits { max_bulk_len: 3, max_multibulk_len: 2, max_inline_len: 8 };
     let mut req = Request::new();
     let mut run = |buf: &[u8]| parse_command(buf, &small, &mut req);
     assert_eq!(run(b"*2\r\n$3\r\nGET\r\n$3\r\nkey\r\n"), Ok(Some(22)));
     assert_eq!(run(b"*3\r\n"), Err(ProtocolError::InvalidMultibulkLength));
     assert_eq!(run(b"*1\r\n$4\r\n"), Err(ProtocolError::InvalidBulkLength));
     // Like Redis, the limit counts the bytes before the `\n`, `\r` included.
-    assert_eq!(
-        run(b"PING 123\r\n"),
-        Err(ProtocolError::TooBigInlineRequest)
-    );
+    assert_eq!(run(b"PING 123\r\n"), Err(ProtocolError::TooBigInlineRequest));
     assert_eq!(run(b"PING 12\r\n"), Ok(Some(9)));
 }
 
@@ -265,19 +224,13 @@ fn unauthenticated_clients_get_small_limits() {
         parse_command_unauthenticated(eleven, &limits(), &mut req),
         Err(ProtocolError::UnauthenticatedMultibulkLength)
     );
-    assert_eq!(
-        parse_command_unauthenticated(b"*10\r\n", &limits(), &mut req),
-        Ok(None)
-    );
+    assert_eq!(parse_command_unauthenticated(b"*10\r\n", &limits(), &mut req), Ok(None));
     req.reset();
     assert_eq!(
         parse_command_unauthenticated(b"*1\r\n$16385\r\n", &limits(), &mut req),
         Err(ProtocolError::UnauthenticatedBulkLength)
     );
-    assert_eq!(
-        parse_command_unauthenticated(b"*1\r\n$16384\r\n", &limits(), &mut req),
-        Ok(None)
-    );
+    assert_eq!(parse_command_unauthenticated(b"*1\r\n$16384\r\n", &limits(), &mut req), Ok(None));
     req.reset();
     assert_eq!(
         parse_command_unauthenticated(b"*2147483648\r\n", &limits(), &mut req),
@@ -292,26 +245,16 @@ fn resuming_after_need_more_gives_the_same_request() {
     let buf = b"*3\r\n$3\r\nSET\r\n$3\r\nkey\r\n$5\r\nvalue\r\n";
     let mut req = Request::new();
     for end in 0..buf.len() {
-        assert_eq!(
-            parse_command(&buf[..end], &limits(), &mut req),
-            Ok(None),
-            "prefix {end}"
-        );
+        assert_eq!(parse_command(&buf[..end], &limits(), &mut req), Ok(None), "prefix {end}");
     }
     assert_eq!(parse_command(buf, &limits(), &mut req), Ok(Some(buf.len())));
-    assert_eq!(
-        req.args(buf).iter().collect::<Vec<_>>(),
-        [&b"SET"[..], b"key", b"value"]
-    );
+    assert_eq!(req.args(buf).iter().collect::<Vec<_>>(), [&b"SET"[..], b"key", b"value"]);
 }
 
 #[test]
 fn a_shorter_buffer_after_need_more_restarts_instead_of_panicking() {
     let mut req = Request::new();
-    assert_eq!(
-        parse_command(b"*2\r\n$3\r\nGET\r\n", &limits(), &mut req),
-        Ok(None)
-    );
+    assert_eq!(parse_command(b"*2\r\n$3\r\nGET\r\n", &limits(), &mut req), Ok(None));
     assert_eq!(parse_command(b"PING\r\n", &limits(), &mut req), Ok(Some(6)));
     assert_eq!(req.args(b"PING\r\n").get(0), b"PING");
 }
@@ -344,11 +287,6 @@ fn strict_integers_follow_string2ll() {
         b"18446744073709551616",
         b"1a",
     ] {
-        assert_eq!(
-            parse_strict_i64(bad),
-            None,
-            "{:?}",
-            bad.escape_ascii().to_string()
-        );
+        assert_eq!(parse_strict_i64(bad), None, "{:?}", bad.escape_ascii().to_string());
     }
 }
