@@ -272,7 +272,6 @@ fn command_info_reports_arity_flags_and_key_positions() {
 }
 
 #[test]
-#[ignore = "server bug: COMMAND INFO of an unknown command answers *-1 (null array) instead of $-1 (null bulk)"]
 fn command_info_for_an_unknown_command_is_a_null_bulk() {
     let s = Server::new();
     assert_eq!(s.raw().cmd(&["COMMAND", "INFO", "get", "nope"]).items()[1], Frame::NullBulk);

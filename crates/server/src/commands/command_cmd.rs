@@ -100,7 +100,7 @@ pub fn info(_ctx: &mut Ctx<'_>, args: Args<'_>) -> Frame {
     if args.len() == 2 {
         return Frame::Array(table::all().map(info_of).collect());
     }
-    Frame::Array(args.iter().skip(2).map(|n| super::lookup(n).map_or(Frame::NullArray, info_of)).collect())
+    Frame::Array(args.iter().skip(2).map(|n| super::lookup(n).map_or(Frame::Null, info_of)).collect())
 }
 
 fn doc_of(spec: &'static CommandSpec) -> Frame {
