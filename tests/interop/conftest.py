@@ -83,6 +83,18 @@ def free_port() -> int:
 PORT_RE = re.compile(r"port=(\d+)")
 
 
+def _die_with_parent() -> None:
+    """Runs in the child before exec: SIGTERM it when pytest dies, so a
+    killed or timed-out run leaves no servers behind (Linux only)."""
+    try:
+        import ctypes
+        import signal
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except Exception:
+        pass
+
+
 class ServerProcess:
     """A server child process whose output is captured for diagnostics."""
 
@@ -93,6 +105,7 @@ class ServerProcess:
         self.lines: list[str] = []
         self.proc = subprocess.Popen(
             argv,
+            preexec_fn=_die_with_parent,
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
