@@ -12,6 +12,7 @@
 
 mod entry;
 pub mod expire;
+pub mod list;
 mod object;
 mod shard;
 mod table;

@@ -5,13 +5,13 @@
 //! second type to work against. Compact encodings arrive with the data-types
 //! issue; this module is where they will live.
 
-use std::collections::VecDeque;
+use super::list::List;
 
 /// A collection value.
 #[derive(Debug, Clone)]
 pub enum Object {
-    /// A list of byte strings.
-    List(VecDeque<Box<[u8]>>),
+    /// A list of byte strings (listpack or quicklist).
+    List(List),
 }
 
 impl Object {
@@ -23,33 +23,16 @@ impl Object {
     }
 
     /// The Redis encoding name (`OBJECT ENCODING` reply).
-    pub fn encoding(&self, list_max_listpack_size: i64) -> &'static str {
+    pub fn encoding(&self, _list_max_listpack_size: i64) -> &'static str {
         match self {
-            Object::List(l) => {
-                let small = if list_max_listpack_size >= 0 {
-                    l.len() as i64 <= list_max_listpack_size
-                } else {
-                    // Negative sizes are byte limits (-1 = 4kb ... -5 = 64kb).
-                    let limit = 4096usize << ((-list_max_listpack_size - 1).min(4) as usize);
-                    l.iter().map(|e| e.len() + 2).sum::<usize>() <= limit
-                };
-                if small {
-                    "listpack"
-                } else {
-                    "quicklist"
-                }
-            }
+            Object::List(l) => l.encoding(),
         }
     }
 
     /// Heap bytes used by the collection (approximate, for accounting).
     pub fn mem_usage(&self) -> usize {
         match self {
-            Object::List(l) => {
-                std::mem::size_of::<Object>()
-                    + l.capacity() * std::mem::size_of::<Box<[u8]>>()
-                    + l.iter().map(|e| e.len()).sum::<usize>()
-            }
+            Object::List(l) => std::mem::size_of::<Object>() + l.mem_usage(),
         }
     }
 
