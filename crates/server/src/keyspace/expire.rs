@@ -40,6 +40,10 @@ impl ExpireCycle {
                 break;
             }
         }
+        // Hook: hash fields with a TTL (HEXPIRE) are reclaimed by their own
+        // step, on the same tick and within what is left of the budget; see
+        // keyspace/hash_expire.rs. Its count (hashes visited) is not keys.
+        super::hash_expire::active_expire_fields(ks, now, budget.saturating_sub(start.elapsed()));
         expired
     }
 }

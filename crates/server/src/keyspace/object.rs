@@ -5,13 +5,19 @@
 //! second type to work against. Compact encodings arrive with the data-types
 //! issue; this module is where they will live.
 
+use super::hash::HashValue;
 use super::list::List;
+use super::set::SetValue;
 
 /// A collection value.
 #[derive(Debug, Clone)]
 pub enum Object {
     /// A list of byte strings (listpack or quicklist).
     List(List),
+    /// A hash (listpack, listpackex or hashtable).
+    Hash(HashValue),
+    /// A set (intset, listpack or hashtable).
+    Set(SetValue),
 }
 
 impl Object {
@@ -19,6 +25,8 @@ impl Object {
     pub fn type_name(&self) -> &'static str {
         match self {
             Object::List(_) => "list",
+            Object::Hash(_) => "hash",
+            Object::Set(_) => "set",
         }
     }
 
@@ -26,6 +34,8 @@ impl Object {
     pub fn encoding(&self, _list_max_listpack_size: i64) -> &'static str {
         match self {
             Object::List(l) => l.encoding(),
+            Object::Hash(h) => h.encoding(),
+            Object::Set(s) => s.encoding(),
         }
     }
 
@@ -33,6 +43,8 @@ impl Object {
     pub fn mem_usage(&self) -> usize {
         match self {
             Object::List(l) => std::mem::size_of::<Object>() + l.mem_usage(),
+            Object::Hash(h) => std::mem::size_of::<Object>() + h.mem_usage(),
+            Object::Set(s) => std::mem::size_of::<Object>() + s.mem_usage(),
         }
     }
 
@@ -40,6 +52,8 @@ impl Object {
     pub fn is_empty(&self) -> bool {
         match self {
             Object::List(l) => l.is_empty(),
+            Object::Hash(h) => h.is_empty(),
+            Object::Set(s) => s.is_empty(),
         }
     }
 }
