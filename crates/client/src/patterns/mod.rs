@@ -1,0 +1,1 @@
+//! Caching patterns built on [`crate::Client`].
