@@ -132,7 +132,7 @@ fn unsubscribe_one_or_all_then_back_to_normal_mode() {
     assert_eq!(sub.cmd(&["UNSUBSCRIBE", "b"]), arr(confirm("unsubscribe", "b", 2)));
     assert_eq!(sub.cmd(&["UNSUBSCRIBE", "nope"]), arr(confirm("unsubscribe", "nope", 2)));
     sub.send_cmd(&["UNSUBSCRIBE"]);
-    let mut rest = vec![sub.read(), sub.read()];
+    let mut rest = [sub.read(), sub.read()];
     rest.sort_by_key(|f| f.items()[2].int());
     let names: Vec<String> = rest.iter().map(|f| f.items()[1].text()).collect();
     assert_eq!(rest[0].items()[2], int(0));

@@ -300,13 +300,13 @@ pub fn pause(ctx: &mut Ctx<'_>, args: Args<'_>) -> Frame {
         4 if is(&args[3], "write") => false,
         _ => return err(SYNTAX),
     };
-    *ctx.shared.pause.lock() = Pause { until_ms: ctx.now.saturating_add(ms), all };
+    ctx.shared.set_pause(Pause { until_ms: ctx.now.saturating_add(ms), all });
     Frame::ok()
 }
 
 /// CLIENT UNPAUSE
 pub fn unpause(ctx: &mut Ctx<'_>, _args: Args<'_>) -> Frame {
-    *ctx.shared.pause.lock() = Pause::default();
+    ctx.shared.set_pause(Pause::default());
     Frame::ok()
 }
 

@@ -52,6 +52,9 @@ fn resolve(args: Args<'_>) -> Result<(&'static CommandSpec, String), Frame> {
     Ok((sub, full))
 }
 
+/// The error for commands refused under maxmemory.
+const OOM: &str = "OOM command not allowed when used memory > 'maxmemory'.";
+
 /// Registers the keys a tracking client just read, while the command still
 /// holds their shard locks (so no write can slip in between the read and
 /// the registration).
@@ -111,6 +114,22 @@ pub fn execute(
             "ERR Can't execute '{}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context",
             if full.is_empty() { spec.full } else { &full }
         ));
+    }
+    // maxmemory: evict first; commands that need memory are refused when
+    // nothing more can be evicted (Redis's performEvictions in processCommand).
+    if shared.has_maxmemory() && !shared.make_room(shared.clock.now_ms()) {
+        let needs_memory = spec.has(flag::DENYOOM)
+            || (spec.name == "exec"
+                && client
+                    .multi
+                    .as_ref()
+                    .is_some_and(|q| q.iter().any(|a| lookup(&a.as_args()[0]).is_some_and(|s| s.has(flag::DENYOOM)))));
+        if needs_memory {
+            if client.multi.is_some() && spec.name != "exec" {
+                client.multi_error = true;
+            }
+            return err(OOM);
+        }
     }
     if let Some(queue) = client.multi.as_mut() {
         let top = lookup(&args[0]).map_or("", |s| s.name);

@@ -165,6 +165,7 @@ pub fn object(ctx: &mut Ctx<'_>, args: Args<'_>) -> Frame {
     let sub = &args[1];
     let lfu = ctx.config(|c| c.maxmemory_policy.contains("lfu"));
     let list_size = ctx.config(|c| c.list_max_listpack_size);
+    let ctx_decay = ctx.config(|c| c.lfu_decay_time as u32);
     let now = ctx.now;
     let mut db = ctx.db();
     let Some(e) = db.peek(&args[2]) else {
@@ -193,7 +194,9 @@ pub fn object(ctx: &mut Ctx<'_>, args: Args<'_>) -> Frame {
         if !lfu {
             return err(LFU_NOT_SELECTED);
         }
-        Frame::Integer((e.lru() & 0xff) as i64)
+        let decay = ctx_decay;
+        let minutes = crate::keyspace::evict::lfu_minutes(now);
+        Frame::Integer(crate::keyspace::evict::lfu_decayed(e.lru(), minutes, decay) as i64)
     } else {
         err("ERR unknown subcommand")
     }

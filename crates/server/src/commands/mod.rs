@@ -18,20 +18,17 @@ mod counter;
 mod db;
 mod dispatch;
 mod expire;
-mod hash;
 pub mod info;
 mod keys;
 mod lcs;
 mod list;
 mod pubsub;
 mod server;
-mod set;
 mod string;
 pub mod table;
 mod tracking;
 mod transaction;
 
-use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use hearth_resp::{Args, Frame};
@@ -166,8 +163,8 @@ impl CommandSpec {
     }
 }
 
-fn index() -> &'static HashMap<Vec<u8>, &'static CommandSpec> {
-    static INDEX: OnceLock<HashMap<Vec<u8>, &'static CommandSpec>> = OnceLock::new();
+fn index() -> &'static hashbrown::HashMap<Vec<u8>, &'static CommandSpec> {
+    static INDEX: OnceLock<hashbrown::HashMap<Vec<u8>, &'static CommandSpec>> = OnceLock::new();
     INDEX.get_or_init(|| table::all().map(|c| (c.name.as_bytes().to_vec(), c)).collect())
 }
 
@@ -217,8 +214,8 @@ pub struct Ctx<'a> {
 impl<'a> Ctx<'a> {
     /// The selected database, over the locked shards.
     pub fn db(&mut self) -> DbView<'_> {
-        let clock = (!self.client.no_touch).then(|| crate::clock::lru_clock(self.now));
-        DbView::new(self.guards, self.client.db, self.now, clock)
+        let access = (!self.client.no_touch).then(|| self.shared.access_clock(self.now));
+        DbView::new(self.guards, self.client.db, self.now, access)
     }
 
     /// Another database, over the locked shards.

@@ -63,6 +63,32 @@ pub async fn serve(shared: &'static Shared, mut stream: TcpStream, handle: Arc<C
     shared.clients.remove(handle.id);
 }
 
+/// The settings a connection reads on every batch, re-read from the
+/// config only when CONFIG SET changed something (no lock per batch).
+#[derive(Default)]
+struct Settings {
+    version: u64,
+    limits: ParseLimits,
+    query_limit: usize,
+    normal_hard: u64,
+    pubsub_hard: u64,
+}
+
+impl Settings {
+    fn refresh(&mut self, shared: &Shared) {
+        let v = shared.config_version.load(Ordering::Acquire);
+        if v == self.version && self.query_limit != 0 {
+            return;
+        }
+        let c = shared.config.read();
+        self.limits = ParseLimits { max_bulk_len: c.proto_max_bulk_len as usize, ..ParseLimits::default() };
+        self.query_limit = c.client_query_buffer_limit as usize;
+        self.normal_hard = c.output_limits.normal.hard;
+        self.pubsub_hard = c.output_limits.pubsub.hard;
+        self.version = v;
+    }
+}
+
 struct Connection {
     shared: &'static Shared,
     rbuf: BytesMut,
@@ -74,14 +100,11 @@ impl Connection {
         let mut req = Request::new();
         let mut guards = Guards::default();
         let mut followups = Vec::new();
+        let mut settings = Settings::default();
         loop {
-            let (limits, query_limit, output_hard) = {
-                let c = self.shared.config.read();
-                let limits = ParseLimits { max_bulk_len: c.proto_max_bulk_len as usize, ..ParseLimits::default() };
-                let class =
-                    if client.subscription_count() > 0 { c.output_limits.pubsub } else { c.output_limits.normal };
-                (limits, c.client_query_buffer_limit as usize, class.hard)
-            };
+            settings.refresh(self.shared);
+            let (limits, query_limit) = (settings.limits, settings.query_limit);
+            let output_hard = if client.subscription_count() > 0 { settings.pubsub_hard } else { settings.normal_hard };
             let mut consumed = 0;
             let mut fatal = false;
             while !client.close_after_reply {
@@ -167,6 +190,9 @@ impl Connection {
     /// CLIENT PAUSE: holds this client's commands until the pause ends
     /// (only writes when the pause is WRITE).
     async fn pause_if_needed(&self, name: &[u8]) {
+        if self.shared.pause_until_ms.load(Ordering::Relaxed) == 0 {
+            return;
+        }
         loop {
             let pause = *self.shared.pause.lock();
             let now = self.shared.clock.now_ms();

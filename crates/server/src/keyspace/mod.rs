@@ -11,15 +11,9 @@
 //! top of the [`Shard`] write path.
 
 mod entry;
+pub mod evict;
 pub mod expire;
-pub mod hash;
-pub mod hash_expire;
-mod hash_pack;
-pub mod list;
 mod object;
-pub mod set;
-mod set_pack;
-mod set_table;
 mod shard;
 mod table;
 mod view;
@@ -93,6 +87,7 @@ impl Keyspace {
 #[derive(Default)]
 pub struct Guards {
     held: Vec<(u32, u32, MutexGuard<'static, Shard>)>,
+    scratch: Vec<(usize, usize)>,
 }
 
 impl Guards {
@@ -131,8 +126,11 @@ impl Guards {
 
     /// Locks the shards of `keys` in database `db`.
     pub fn ensure_keys<'k>(&mut self, ks: &'static Keyspace, db: usize, keys: impl Iterator<Item = &'k [u8]>) {
-        let mut wanted: Vec<(usize, usize)> = keys.map(|k| (db, shard_of(hash_key(k)))).collect();
+        let mut wanted = std::mem::take(&mut self.scratch);
+        wanted.clear();
+        wanted.extend(keys.map(|k| (db, shard_of(hash_key(k)))));
         self.ensure(ks, &mut wanted);
+        self.scratch = wanted;
     }
 
     /// Locks every shard of the given databases.

@@ -16,6 +16,7 @@ use std::sync::Arc;
 use hashbrown::HashMap;
 
 use super::entry::{Entry, EntryMut, EntryRef, Value};
+use super::evict::DATA_BYTES;
 use super::table::Table;
 
 /// A client's "a watched key changed" flag (Redis's CLIENT_DIRTY_CAS).
@@ -123,8 +124,10 @@ impl Shard {
     }
 
     /// Records an access for LRU/LFU (not a write: no side effects).
-    pub fn touch_lru(&mut self, slot: Slot, clock: u32) {
-        self.data.table.get_mut(slot).set_lru(clock);
+    pub fn touch_lru(&mut self, slot: Slot, access: super::evict::Access) {
+        let mut e = self.data.table.get_mut(slot);
+        let field = access.touched(e.lru());
+        e.set_lru(field);
     }
 
     /// Inserts or replaces `key`, returning the previous entry.
@@ -174,6 +177,7 @@ impl Shard {
         let r = f(&mut e);
         let after = e.mem_usage();
         self.data.used = self.data.used + after - before;
+        DATA_BYTES.fetch_add(after as i64 - before as i64, Ordering::Relaxed);
         self.touched(self.data.table.get(slot).key());
         r
     }
@@ -189,17 +193,22 @@ impl Shard {
         let (has_exp, new_mem) = (new.expire_at().is_some(), new.mem_usage());
         drop(self.data.table.replace(slot, new));
         self.data.used = self.data.used + new_mem - old_mem;
+        DATA_BYTES.fetch_add(new_mem as i64 - old_mem as i64, Ordering::Relaxed);
         self.data.expires = self.data.expires + has_exp as usize - had_exp as usize;
         self.touched(self.data.table.get(slot).key());
     }
 
     fn account_in(&mut self, e: &Entry) {
-        self.data.used += e.mem_usage();
+        let n = e.mem_usage();
+        self.data.used += n;
+        DATA_BYTES.fetch_add(n as i64, Ordering::Relaxed);
         self.data.expires += e.expire_at().is_some() as usize;
     }
 
     fn account_out(&mut self, e: &Entry) {
-        self.data.used -= e.mem_usage();
+        let n = e.mem_usage();
+        self.data.used -= n;
+        DATA_BYTES.fetch_sub(n as i64, Ordering::Relaxed);
         self.data.expires -= e.expire_at().is_some() as usize;
     }
 
@@ -217,6 +226,7 @@ impl Shard {
     /// present in either (Redis's touchAllWatchedKeysInDb).
     pub fn swap_data(&mut self, data: ShardData) -> ShardData {
         let old = std::mem::replace(&mut self.data, data);
+        DATA_BYTES.fetch_add(self.data.used as i64 - old.used as i64, Ordering::Relaxed);
         for (key, flags) in &self.watchers {
             let h = (self.data.table.hash_fn())(key);
             if old.table.find(h, key).is_some() || self.data.table.find(h, key).is_some() {

@@ -5,6 +5,7 @@
 //! the dispatcher (or EXEC) locked what the command needs beforehand.
 
 use super::entry::{Entry, EntryMut, EntryRef, Value};
+use super::evict::Access;
 use super::shard::Shard;
 use super::{hash_key, Guards, SHARDS};
 
@@ -13,14 +14,14 @@ pub struct DbView<'g> {
     guards: &'g mut Guards,
     db: usize,
     now: i64,
-    lru_clock: Option<u32>,
+    access: Option<Access>,
 }
 
 impl<'g> DbView<'g> {
-    /// A view of database `db` at time `now` (unix ms). `lru_clock` is the
-    /// access clock stamped on reads, or None for NO-TOUCH clients.
-    pub fn new(guards: &'g mut Guards, db: usize, now: i64, lru_clock: Option<u32>) -> Self {
-        DbView { guards, db, now, lru_clock }
+    /// A view of database `db` at time `now` (unix ms). `access` is how
+    /// reads stamp entries (LRU or LFU), or None for NO-TOUCH clients.
+    pub fn new(guards: &'g mut Guards, db: usize, now: i64, access: Option<Access>) -> Self {
+        DbView { guards, db, now, access }
     }
 
     /// The database index.
@@ -40,11 +41,11 @@ impl<'g> DbView<'g> {
 
     /// Reads a live key, stamping its access clock.
     pub fn get(&mut self, key: &[u8]) -> Option<EntryRef<'_>> {
-        let (now, clock) = (self.now, self.lru_clock);
+        let (now, access) = (self.now, self.access);
         let (shard, h) = self.locate(key);
         let slot = shard.find(h, key, now)?;
-        if let Some(c) = clock {
-            shard.touch_lru(slot, c);
+        if let Some(a) = access {
+            shard.touch_lru(slot, a);
         }
         Some(shard.entry(slot))
     }
@@ -65,7 +66,7 @@ impl<'g> DbView<'g> {
     /// Stores `value` at `key` with the given expire time, replacing any
     /// previous value; returns the previous live entry.
     pub fn put(&mut self, key: &[u8], value: Value, expire_at: Option<i64>) -> Option<Entry> {
-        let (now, clock) = (self.now, self.lru_clock.unwrap_or(0));
+        let (now, clock) = (self.now, self.access.map_or(0, Access::initial));
         let (shard, h) = self.locate(key);
         let old = shard.put(h, key, value, expire_at, clock);
         old.filter(|e| !e.is_expired(now))

@@ -5,7 +5,7 @@
 mod run;
 pub mod stats;
 
-use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU16, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU16, AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use bytes::Bytes;
@@ -16,6 +16,7 @@ use crate::clock::Clock;
 use crate::config::Config;
 use crate::conn::client::{ClientHandle, ClientState};
 use crate::conn::registry::ClientRegistry;
+use crate::keyspace::evict::{lfu_minutes, Access, EvictParams, Evictor, Gauge, Policy};
 use crate::keyspace::Keyspace;
 use crate::pubsub::PubSub;
 use stats::{SlowLog, Stats};
@@ -34,6 +35,15 @@ pub struct Pause {
     pub until_ms: i64,
     /// Pause every command (ALL) or only writes (WRITE).
     pub all: bool,
+}
+
+/// Eviction settings read on the command path.
+#[derive(Debug, Clone, Copy)]
+struct MemorySettings {
+    policy: Policy,
+    samples: usize,
+    lfu_log_factor: u32,
+    lfu_decay: u32,
 }
 
 /// State shared by every connection and background job.
@@ -66,6 +76,16 @@ pub struct Shared {
     pub active_expire: AtomicBool,
     /// CLIENT PAUSE.
     pub pause: Mutex<Pause>,
+    /// maxmemory eviction.
+    pub evictor: Evictor,
+    /// The memory estimate maxmemory is checked against.
+    pub gauge: Gauge,
+    memory: Mutex<MemorySettings>,
+    maxmemory: AtomicU64,
+    /// Bumped by every CONFIG SET, so connections know to re-read settings.
+    pub config_version: AtomicU64,
+    /// Mirror of `pause.until_ms`, read on every command without a lock.
+    pub pause_until_ms: AtomicI64,
     /// Unix seconds of the last save (startup: persistence is off).
     pub lastsave: AtomicI64,
     monitors: Mutex<Vec<Arc<ClientHandle>>>,
@@ -94,6 +114,17 @@ impl Shared {
             shutdown_notify: tokio::sync::Notify::new(),
             active_expire: AtomicBool::new(true),
             pause: Mutex::new(Pause::default()),
+            pause_until_ms: AtomicI64::new(0),
+            config_version: AtomicU64::new(1),
+            evictor: Evictor::default(),
+            gauge: Gauge::default(),
+            memory: Mutex::new(MemorySettings {
+                policy: Policy::NoEviction,
+                samples: 5,
+                lfu_log_factor: 10,
+                lfu_decay: 1,
+            }),
+            maxmemory: AtomicU64::new(0),
             lastsave: AtomicI64::new(now / 1000),
             monitors: Mutex::new(Vec::new()),
             monitor_count: AtomicUsize::new(0),
@@ -104,9 +135,30 @@ impl Shared {
         shared
     }
 
+    /// Sets or clears CLIENT PAUSE.
+    pub fn set_pause(&self, p: Pause) {
+        *self.pause.lock() = p;
+        self.pause_until_ms.store(p.until_ms, Ordering::SeqCst);
+    }
+
     /// Copies settings read on every command into atomics.
     pub fn refresh_hot_config(&self) {
+        self.config_version.fetch_add(1, Ordering::AcqRel);
         let c = self.config.read();
+        let policy = Policy::parse(c.maxmemory_policy);
+        {
+            let mut m = self.memory.lock();
+            if m.policy != policy {
+                self.evictor.clear_pool();
+            }
+            *m = MemorySettings {
+                policy,
+                samples: c.maxmemory_samples as usize,
+                lfu_log_factor: c.lfu_log_factor as u32,
+                lfu_decay: c.lfu_decay_time as u32,
+            };
+        }
+        self.maxmemory.store(c.maxmemory, Ordering::Relaxed);
         self.slowlog_threshold.store(c.slowlog_log_slower_than, Ordering::Relaxed);
         self.slowlog_max.store(c.slowlog_max_len as usize, Ordering::Relaxed);
         if let Some(t) = crate::tracking::get() {
@@ -118,6 +170,43 @@ impl Shared {
     /// (slowlog-log-slower-than, slowlog-max-len).
     pub fn slowlog_settings(&self) -> (i64, usize) {
         (self.slowlog_threshold.load(Ordering::Relaxed), self.slowlog_max.load(Ordering::Relaxed))
+    }
+
+    /// How reads stamp entries now (LRU seconds, or LFU counters).
+    pub fn access_clock(&self, now_ms: i64) -> Access {
+        let m = *self.memory.lock();
+        if m.policy.is_lfu() {
+            Access::Lfu { minutes: lfu_minutes(now_ms), log_factor: m.lfu_log_factor, decay: m.lfu_decay }
+        } else {
+            Access::Lru(crate::clock::lru_clock(now_ms))
+        }
+    }
+
+    /// maxmemory: evicts until the estimate is under the limit. Returns
+    /// false when the server is still over it (nothing left to evict under
+    /// the policy, or `noeviction`): commands that need memory are refused.
+    pub fn make_room(&self, now_ms: i64) -> bool {
+        let max = self.maxmemory.load(Ordering::Relaxed) as usize;
+        if max == 0 || self.gauge.used() <= max {
+            return true;
+        }
+        let m = *self.memory.lock();
+        let params = EvictParams { policy: m.policy, samples: m.samples.max(1), now: now_ms, lfu_decay: m.lfu_decay };
+        // Bounded work per command, like maxmemory-eviction-tenacity.
+        for _ in 0..1024 {
+            if !self.evictor.evict_one(&self.keyspace, &params) {
+                return false;
+            }
+            if self.gauge.used() <= max {
+                return true;
+            }
+        }
+        self.gauge.used() <= max
+    }
+
+    /// Whether maxmemory is set.
+    pub fn has_maxmemory(&self) -> bool {
+        self.maxmemory.load(Ordering::Relaxed) > 0
     }
 
     /// Asks the server to stop.

@@ -207,6 +207,7 @@ fn cron(shared: &'static Shared) {
         if let Some(t) = crate::tracking::get() {
             t.sweep_dead();
         }
+        shared.gauge.calibrate(crate::commands::info::memory_figures().0);
         if timeout > 0 {
             let now = shared.clock.now_ms();
             for c in shared.clients.snapshot() {

@@ -1,0 +1,352 @@
+//! maxmemory: the memory gauge, access clocks (LRU and LFU) and eviction.
+//!
+//! The gauge is cheap enough to read before every command: the shards keep
+//! a global count of the bytes their entries use ([`DATA_BYTES`]) and the
+//! cron thread calibrates it against the allocator's own figure ten times a
+//! second (`base + data * ratio`), so the estimate follows jemalloc's
+//! `allocated` closely without asking jemalloc on the hot path.
+//!
+//! Eviction follows Redis's approximations: sample `maxmemory-samples` keys,
+//! keep the best candidates in a small pool across calls, evict the best.
+//! Every eviction goes through the shard write path (WATCH, tracking
+//! invalidation) and is notified as `evicted`.
+
+use std::sync::atomic::{AtomicI64, AtomicU64, AtomicUsize, Ordering};
+
+use bytes::Bytes;
+use parking_lot::Mutex;
+
+use super::{hash_key, shard_of, EntryRef, Keyspace, SHARDS};
+
+/// Bytes used by all entries (blocks and collections), all shards.
+pub static DATA_BYTES: AtomicI64 = AtomicI64::new(0);
+
+/// An eviction policy (`maxmemory-policy`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Policy {
+    /// Refuse writes that need memory.
+    NoEviction,
+    /// Least recently used among all keys.
+    AllKeysLru,
+    /// Least frequently used among all keys.
+    AllKeysLfu,
+    /// Any key.
+    AllKeysRandom,
+    /// Least recently used among keys with a TTL.
+    VolatileLru,
+    /// Least frequently used among keys with a TTL.
+    VolatileLfu,
+    /// Any key with a TTL.
+    VolatileRandom,
+    /// The key with the nearest expire time.
+    VolatileTtl,
+}
+
+impl Policy {
+    /// From the config name.
+    pub fn parse(name: &str) -> Policy {
+        match name {
+            "allkeys-lru" => Policy::AllKeysLru,
+            "allkeys-lfu" => Policy::AllKeysLfu,
+            "allkeys-random" => Policy::AllKeysRandom,
+            "volatile-lru" => Policy::VolatileLru,
+            "volatile-lfu" => Policy::VolatileLfu,
+            "volatile-random" => Policy::VolatileRandom,
+            "volatile-ttl" => Policy::VolatileTtl,
+            _ => Policy::NoEviction,
+        }
+    }
+
+    /// Whether only keys with a TTL may be evicted.
+    pub fn volatile_only(self) -> bool {
+        matches!(self, Policy::VolatileLru | Policy::VolatileLfu | Policy::VolatileRandom | Policy::VolatileTtl)
+    }
+
+    /// Whether entries carry LFU counters instead of LRU stamps.
+    pub fn is_lfu(self) -> bool {
+        matches!(self, Policy::AllKeysLfu | Policy::VolatileLfu)
+    }
+}
+
+/// How a read stamps an entry's 24-bit access field.
+#[derive(Debug, Clone, Copy)]
+pub enum Access {
+    /// Seconds clock (LRU).
+    Lru(u32),
+    /// LFU: minutes clock, `lfu-log-factor`, `lfu-decay-time`.
+    Lfu {
+        /// Minutes since the epoch, low 16 bits.
+        minutes: u16,
+        /// lfu-log-factor.
+        log_factor: u32,
+        /// lfu-decay-time (minutes per halving step).
+        decay: u32,
+    },
+}
+
+/// Redis's LFU_INIT_VAL: new keys start at 5 so they are not evicted at once.
+const LFU_INIT: u32 = 5;
+
+impl Access {
+    /// The field a new entry starts with.
+    pub fn initial(self) -> u32 {
+        match self {
+            Access::Lru(c) => c,
+            Access::Lfu { minutes, .. } => ((minutes as u32) << 8) | LFU_INIT,
+        }
+    }
+
+    /// The field after one access to an entry whose field was `old`.
+    pub fn touched(self, old: u32) -> u32 {
+        match self {
+            Access::Lru(c) => c,
+            Access::Lfu { minutes, log_factor, decay } => {
+                let counter = lfu_decayed(old, minutes, decay);
+                ((minutes as u32) << 8) | lfu_log_incr(counter, log_factor)
+            }
+        }
+    }
+}
+
+/// The LFU counter of `field` after decay (Redis's LFUDecrAndReturn).
+pub fn lfu_decayed(field: u32, now_minutes: u16, decay: u32) -> u32 {
+    let ldt = (field >> 8) as u16;
+    let counter = field & 0xff;
+    let elapsed = now_minutes.wrapping_sub(ldt) as u32;
+    let periods = elapsed.checked_div(decay).unwrap_or(0);
+    counter.saturating_sub(periods)
+}
+
+/// Logarithmic increment (Redis's LFULogIncr): the higher the counter, the
+/// less likely an access increments it.
+fn lfu_log_incr(counter: u32, log_factor: u32) -> u32 {
+    if counter >= 255 {
+        return 255;
+    }
+    let base = counter.saturating_sub(LFU_INIT) as f64;
+    let p = 1.0 / (base * log_factor as f64 + 1.0);
+    if rand::random::<f64>() < p {
+        counter + 1
+    } else {
+        counter
+    }
+}
+
+/// Minutes clock for LFU (16 bits, wraps like Redis's).
+pub fn lfu_minutes(now_ms: i64) -> u16 {
+    ((now_ms / 60_000) & 0xffff) as u16
+}
+
+/// The memory estimate used for maxmemory decisions.
+#[derive(Default)]
+pub struct Gauge {
+    base: AtomicUsize,
+    ratio_milli: AtomicU64,
+}
+
+impl Gauge {
+    /// Current estimate of allocated bytes.
+    pub fn used(&self) -> usize {
+        let data = DATA_BYTES.load(Ordering::Relaxed).max(0) as u64;
+        let ratio = self.ratio_milli.load(Ordering::Relaxed).max(1000);
+        self.base.load(Ordering::Relaxed) + (data * ratio / 1000) as usize
+    }
+
+    /// Calibrates against the allocator's figure (cron): everything that is
+    /// not entry data is `base` (fixed, taken while data is small), and the
+    /// data is scaled by what the allocator really spends on it.
+    pub fn calibrate(&self, allocated: usize) {
+        let data = DATA_BYTES.load(Ordering::Relaxed).max(0) as usize;
+        let base = self.base.load(Ordering::Relaxed);
+        if data < (1 << 20) || base == 0 || allocated <= base {
+            self.base.store(allocated.saturating_sub(data), Ordering::Relaxed);
+            self.ratio_milli.store(1000, Ordering::Relaxed);
+            return;
+        }
+        let ratio = ((allocated - base) as u64 * 1000 / data as u64).clamp(1000, 4000);
+        self.ratio_milli.store(ratio, Ordering::Relaxed);
+    }
+}
+
+#[derive(Clone)]
+struct Candidate {
+    score: u64,
+    db: usize,
+    key: Bytes,
+}
+
+/// Chooses and evicts keys.
+#[derive(Default)]
+pub struct Evictor {
+    pool: Mutex<Vec<Candidate>>,
+    /// Keys evicted since start (INFO `evicted_keys`).
+    pub evicted: AtomicU64,
+}
+
+/// Parameters of one eviction run.
+pub struct EvictParams {
+    /// The policy.
+    pub policy: Policy,
+    /// maxmemory-samples.
+    pub samples: usize,
+    /// Current time, unix ms.
+    pub now: i64,
+    /// lfu-decay-time.
+    pub lfu_decay: u32,
+}
+
+const POOL_SIZE: usize = 16;
+
+fn score(e: &EntryRef<'_>, p: &EvictParams) -> u64 {
+    match p.policy {
+        Policy::AllKeysLru | Policy::VolatileLru => crate::clock::idle_seconds(p.now, e.lru()),
+        Policy::AllKeysLfu | Policy::VolatileLfu => 255 - lfu_decayed(e.lru(), lfu_minutes(p.now), p.lfu_decay) as u64,
+        Policy::VolatileTtl => u64::MAX - e.expire_at().unwrap_or(i64::MAX) as u64,
+        _ => rand::random::<u32>() as u64,
+    }
+}
+
+impl Evictor {
+    /// Evicts one key chosen by `p.policy`; false when nothing can be evicted.
+    pub fn evict_one(&self, ks: &Keyspace, p: &EvictParams) -> bool {
+        if p.policy == Policy::NoEviction {
+            return false;
+        }
+        for _ in 0..4 {
+            self.sample_into_pool(ks, p);
+            loop {
+                let Some(best) = self.pool.lock().pop() else { break };
+                if self.evict_key(ks, best.db, &best.key) {
+                    return true;
+                }
+            }
+        }
+        false
+    }
+
+    /// Samples keys from random shards into the pool (kept sorted, best last).
+    fn sample_into_pool(&self, ks: &Keyspace, p: &EvictParams) {
+        let mut found = Vec::with_capacity(p.samples);
+        let dbs = ks.databases();
+        for _ in 0..p.samples * 8 {
+            if found.len() >= p.samples {
+                break;
+            }
+            let (db, idx) = (rand::random::<usize>() % dbs, rand::random::<usize>() % SHARDS);
+            ks.with_shard(db, idx, |s| {
+                if s.is_empty() || (p.policy.volatile_only() && s.expires() == 0) {
+                    return;
+                }
+                let Some(slot) = s.random_slot(rand::random()) else { return };
+                let e = s.entry(slot);
+                if p.policy.volatile_only() && e.expire_at().is_none() {
+                    return;
+                }
+                found.push(Candidate { score: score(&e, p), db, key: Bytes::copy_from_slice(e.key()) });
+            });
+        }
+        let mut pool = self.pool.lock();
+        for c in found {
+            if !pool.iter().any(|o| o.db == c.db && o.key == c.key) {
+                pool.push(c);
+            }
+        }
+        pool.sort_by_key(|c| c.score);
+        let excess = pool.len().saturating_sub(POOL_SIZE);
+        pool.drain(..excess);
+    }
+
+    fn evict_key(&self, ks: &Keyspace, db: usize, key: &[u8]) -> bool {
+        let h = hash_key(key);
+        let removed = ks.with_shard(db, shard_of(h), |s| match s.find_raw(h, key) {
+            Some(slot) => {
+                s.remove_slot(slot);
+                true
+            }
+            None => false,
+        });
+        if removed {
+            self.evicted.fetch_add(1, Ordering::Relaxed);
+            crate::notify::emit(db, crate::notify::class::EVICTED, "evicted", key);
+        }
+        removed
+    }
+
+    /// Forgets sampled candidates (policy change, FLUSH).
+    pub fn clear_pool(&self) {
+        self.pool.lock().clear();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::keyspace::Value;
+
+    fn put(ks: &Keyspace, key: &str, lru: u32, expire: Option<i64>) {
+        let h = hash_key(key.as_bytes());
+        ks.with_shard(0, shard_of(h), |s| s.put(h, key.as_bytes(), Value::Int(1), expire, lru));
+    }
+
+    fn params(policy: Policy) -> EvictParams {
+        EvictParams { policy, samples: 10, now: 1_000_000_000, lfu_decay: 1 }
+    }
+
+    #[test]
+    fn lfu_counter_decays_by_elapsed_periods() {
+        let field = (10u32 << 8) | 20;
+        assert_eq!(lfu_decayed(field, 10, 1), 20);
+        assert_eq!(lfu_decayed(field, 15, 1), 15);
+        assert_eq!(lfu_decayed(field, 15, 0), 20);
+        assert_eq!(lfu_decayed(field, 100, 1), 0);
+    }
+
+    #[test]
+    fn volatile_policies_never_evict_keys_without_ttl() {
+        let ks = Keyspace::new(1);
+        for i in 0..50 {
+            put(&ks, &format!("p{i}"), 0, None);
+        }
+        let ev = Evictor::default();
+        assert!(!ev.evict_one(&ks, &params(Policy::VolatileLru)));
+        put(&ks, "v", 0, Some(i64::MAX - 1));
+        assert!(ev.evict_one(&ks, &params(Policy::VolatileRandom)));
+        assert_eq!(ks.sum_db(0, |s| s.len()), 50);
+    }
+
+    #[test]
+    fn lru_prefers_the_idlest_keys() {
+        let ks = Keyspace::new(1);
+        let now_clock = crate::clock::lru_clock(1_000_000_000);
+        for i in 0..20 {
+            put(&ks, &format!("old{i}"), now_clock - 1000, None);
+        }
+        for i in 0..200 {
+            put(&ks, &format!("new{i}"), now_clock, None);
+        }
+        let ev = Evictor::default();
+        for _ in 0..10 {
+            assert!(ev.evict_one(&ks, &params(Policy::AllKeysLru)));
+        }
+        let old_left = (0..20)
+            .filter(|i| {
+                let k = format!("old{i}");
+                let h = hash_key(k.as_bytes());
+                ks.with_shard(0, shard_of(h), |s| s.find_raw(h, k.as_bytes()).is_some())
+            })
+            .count();
+        assert!(old_left <= 12, "LRU should evict mostly old keys, {old_left} of 20 left");
+    }
+
+    #[test]
+    fn volatile_ttl_takes_the_nearest_expiry_first() {
+        let ks = Keyspace::new(1);
+        put(&ks, "soon", 0, Some(2_000_000_000));
+        put(&ks, "later", 0, Some(3_000_000_000));
+        let ev = Evictor::default();
+        let p = EvictParams { samples: 64, ..params(Policy::VolatileTtl) };
+        assert!(ev.evict_one(&ks, &p));
+        let h = hash_key(b"later");
+        assert!(ks.with_shard(0, shard_of(h), |s| s.find_raw(h, b"later").is_some()));
+    }
+}

@@ -1,0 +1,108 @@
+"""maxmemory and eviction: each policy evicts what it should, memory stays
+bounded, OOM errors carry Redis's text, evictions are notified."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from rawresp import Frame, RawConn, plain
+
+OOM = "OOM command not allowed when used memory > 'maxmemory'."
+VALUE = "v" * 1000
+
+
+def info(c, section):
+    text = c.call("INFO", section)
+    return dict(line.split(":", 1) for line in text.split("\r\n") if ":" in line)
+
+
+def fill(c, prefix, n, *extra):
+    """Writes n keys in pipelined batches; returns the replies."""
+    replies = []
+    for start in range(0, n, 200):
+        for i in range(start, min(n, start + 200)):
+            c.send_cmd("SET", f"{prefix}{i}", VALUE, *extra)
+        replies.extend(c.read() for _ in range(start, min(n, start + 200)))
+    return replies
+
+
+def server_with(start_server, policy, maxmemory="8mb"):
+    srv = start_server("--maxmemory", maxmemory, "--maxmemory-policy", policy)
+    c = RawConn(srv.port)
+    time.sleep(0.3)  # let the gauge calibrate on the empty server
+    return srv, c
+
+
+def test_noeviction_refuses_writes_but_serves_reads_and_deletes(start_server):
+    _, c = server_with(start_server, "noeviction")
+    replies = fill(c, "k", 20000)
+    assert Frame("-", OOM) in replies
+    assert c.cmd("GET", "k0") == Frame("$", VALUE.encode())
+    assert c.cmd("DEL", "k0") == Frame(":", 1)
+    assert c.cmd("SET", "new", "x").kind in "+-"
+
+
+@pytest.mark.parametrize("policy", ["allkeys-lru", "allkeys-lfu", "allkeys-random"])
+def test_allkeys_policies_keep_memory_within_maxmemory(start_server, policy):
+    _, c = server_with(start_server, policy)
+    replies = fill(c, "k", 30000)
+    assert all(r == Frame("+", "OK") for r in replies), "no write may fail under an allkeys policy"
+    mem = info(c, "memory")
+    assert int(mem["used_memory"]) <= int(mem["maxmemory"]) * 1.05
+    assert int(info(c, "stats")["evicted_keys"]) > 0
+    assert c.cmd("DBSIZE").value < 30000
+
+
+def test_volatile_policy_never_evicts_keys_without_ttl(start_server):
+    _, c = server_with(start_server, "volatile-lru")
+    fill(c, "p", 2000)  # 2 MB without TTL
+    replies = fill(c, "v", 20000, "EX", "1000")
+    assert c.cmd("DBSIZE").value >= 2000
+    assert all(c.cmd("EXISTS", f"p{i}") == Frame(":", 1) for i in range(0, 2000, 97))
+    assert int(info(c, "stats")["evicted_keys"]) > 0
+    # Once only keys without TTL are left, writes get OOM.
+    c.cmd("CONFIG", "SET", "maxmemory-policy", "volatile-lru")
+    replies = fill(c, "more", 20000)
+    assert Frame("-", OOM) in replies
+
+
+def test_volatile_ttl_evicts_the_nearest_expiry_first(start_server):
+    _, c = server_with(start_server, "volatile-ttl")
+    fill(c, "late", 3000, "EX", "100000")
+    fill(c, "soon", 3000, "EX", "100")
+    fill(c, "later", 6000, "EX", "200000")
+    soon_left = sum(c.cmd("EXISTS", f"soon{i}").value for i in range(3000))
+    late_left = sum(c.cmd("EXISTS", f"late{i}").value for i in range(3000))
+    assert soon_left < late_left
+
+
+def test_lfu_keeps_a_hot_key_that_a_scan_would_push_out(start_server):
+    _, c = server_with(start_server, "allkeys-lfu")
+    c.cmd("SET", "hot", VALUE)
+    for _ in range(2000):
+        c.send_cmd("GET", "hot")
+    for _ in range(2000):
+        c.read()
+    fill(c, "scan", 30000)
+    assert c.cmd("EXISTS", "hot") == Frame(":", 1)
+    assert c.cmd("OBJECT", "FREQ", "hot").value > 5
+
+
+def test_evictions_are_notified_and_invalidate_trackers(start_server):
+    srv, c = server_with(start_server, "allkeys-random")
+    c.cmd("CONFIG", "SET", "notify-keyspace-events", "Ee")
+    sub = RawConn(srv.port)
+    assert plain(sub.cmd("SUBSCRIBE", "__keyevent@0__:evicted"))[0] == "subscribe"
+    reader = RawConn(srv.port)
+    reader.cmd("HELLO", "3")
+    reader.cmd("CLIENT", "TRACKING", "on")
+    c.cmd("SET", "tracked", VALUE)
+    reader.cmd("GET", "tracked")
+    fill(c, "k", 30000)
+    msg = plain(sub.read())
+    assert msg[0] == "message" and msg[1] == "__keyevent@0__:evicted"
+    if c.cmd("EXISTS", "tracked") == Frame(":", 0):
+        push = reader.read()
+        assert push.kind == ">" and plain(push)[0] == "invalidate"
