@@ -189,6 +189,18 @@ def test_lset(c):
     assert c.cmd("EXISTS", "nope") == Frame(":", 0)
 
 
+@pytest.mark.redis74
+def test_lset_index_is_truncated_to_32_bits(c):
+    # Redis 7.2+ hands the index to listTypeReplaceAtIndex as a C int.
+    c.cmd("RPUSH", "l", "a", "b", "c")
+    assert c.cmd("LSET", "l", str(1 << 32), "X") == Frame("+", "OK")
+    assert c.cmd("LSET", "l", str(I64_MAX), "Y") == Frame("+", "OK")
+    assert c.cmd("LSET", "l", str(-(1 << 32) - 2), "Z") == Frame("+", "OK")
+    assert c.cmd("LSET", "l", str(1 << 31), "Q") == err("ERR index out of range")
+    assert c.cmd("LRANGE", "l", "0", "-1") == bulks("X", "Z", "Y")
+    assert c.cmd("LINDEX", "l", str(1 << 32)) == Frame("$", None)
+
+
 def test_linsert(c):
     c.cmd("RPUSH", "l", "a", "b", "a")
     assert c.cmd("LINSERT", "l", "BEFORE", "a", "x") == Frame(":", 4)

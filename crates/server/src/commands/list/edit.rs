@@ -24,8 +24,10 @@ pub fn lset(ctx: &mut Ctx<'_>, args: Args<'_>) -> Frame {
         Ok(None) => return err(NO_SUCH_KEY),
         Ok(Some(l)) => l.len() as i64,
     };
+    // Redis 7.2+ passes the index to listTypeReplaceAtIndex as a C `int`:
+    // 4294967296 addresses element 0 and 9223372036854775807 the last one.
     let index = match long_arg(args.get(2)) {
-        Ok(i) => i,
+        Ok(i) => i as i32 as i64,
         Err(e) => return e,
     };
     if index >= len || index < -len {
