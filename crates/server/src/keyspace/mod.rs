@@ -13,7 +13,14 @@
 mod entry;
 pub mod evict;
 pub mod expire;
+pub mod hash;
+pub mod hash_expire;
+mod hash_pack;
+pub mod list;
 mod object;
+pub mod set;
+mod set_pack;
+mod set_table;
 mod shard;
 mod table;
 mod view;
