@@ -100,7 +100,7 @@ impl Default for Config {
             daemonize: "no",
             enable_debug_command: "no",
             list_max_listpack_size: -2,
-            hash_max_listpack_entries: 128,
+            hash_max_listpack_entries: 512,
             hash_max_listpack_value: 64,
             set_max_intset_entries: 512,
             set_max_listpack_entries: 128,
