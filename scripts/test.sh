@@ -21,7 +21,7 @@ PY_REQS=("redis>=5.2" "pytest")
 INTEROP_TIMEOUT="${HEARTH_INTEROP_TIMEOUT:-1200}"
 export DEBIAN_FRONTEND=noninteractive
 
-log() { printf '\n== %s\n' "$*"; }
+log() { printf '\n== %s (%ss)\n' "$*" "$SECONDS"; }
 
 as_root() {
     if [ "$(id -u)" -eq 0 ]; then "$@"
