@@ -7,7 +7,7 @@
 //! An error frame always converts to [`Error::Server`] with Redis's text, and
 //! a null converts only into `Option` (or `()`), never into a default value.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::hash::{BuildHasher, Hash};
 
 use bytes::Bytes;
@@ -274,6 +274,12 @@ impl<T: FromFrame> FromFrame for Vec<T> {
 }
 
 impl<T: FromFrame + Eq + Hash, S: BuildHasher + Default> FromFrame for HashSet<T, S> {
+    fn from_frame(frame: Frame) -> Result<Self> {
+        elements(frame)?.into_iter().map(T::from_frame).collect()
+    }
+}
+
+impl<T: FromFrame + Ord> FromFrame for BTreeSet<T> {
     fn from_frame(frame: Frame) -> Result<Self> {
         elements(frame)?.into_iter().map(T::from_frame).collect()
     }
