@@ -16,6 +16,7 @@ mod edit;
 mod push_pop;
 mod read;
 
+use bytes::Bytes;
 use hearth_resp::Frame;
 
 use super::args::parse_canonical_i64;
@@ -124,9 +125,24 @@ fn clamp_range(start: i64, end: i64, len: usize) -> Option<(usize, usize)> {
 }
 
 /// `count` elements starting at `from`, as bulk frames, going towards the
-/// head if `reverse`.
+/// head if `reverse`. The elements are copied into one buffer that the
+/// frames share (one allocation per reply instead of one per element).
 fn elements(list: &List, from: usize, count: usize, reverse: bool) -> Vec<Frame> {
-    list.iter_at(from, reverse).take(count).map(|e| Frame::Bulk(e.to_bytes())).collect()
+    let mut buf = Vec::new();
+    let mut ends = Vec::with_capacity(count.min(list.len()));
+    for e in list.iter_at(from, reverse).take(count) {
+        e.write_to(&mut buf);
+        ends.push(buf.len());
+    }
+    let all = Bytes::from(buf);
+    let mut start = 0;
+    ends.into_iter()
+        .map(|end| {
+            let frame = Frame::Bulk(all.slice(start..end));
+            start = end;
+            frame
+        })
+        .collect()
 }
 
 /// Pops up to `count` elements from `end` of the list at `key` (as

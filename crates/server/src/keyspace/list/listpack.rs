@@ -41,6 +41,14 @@ impl Elem<'_> {
         }
     }
 
+    /// Appends the element's bytes to `out`.
+    pub fn write_to(self, out: &mut Vec<u8>) {
+        match self {
+            Elem::Str(s) => out.extend_from_slice(s),
+            Elem::Int(i) => out.extend_from_slice(itoa::Buffer::new().format(i).as_bytes()),
+        }
+    }
+
     /// The element's bytes, owned.
     pub fn to_vec(self) -> Vec<u8> {
         match self {
