@@ -145,26 +145,61 @@ fn elements(list: &List, from: usize, count: usize, reverse: bool) -> Vec<Frame>
         .collect()
 }
 
+// -- Shared with blocking commands (BLPOP, BLMPOP, BLMOVE...) -----------------------------
+//
+// These run a pop or a move with every side effect of the non-blocking
+// command: keyspace events, deleting an emptied key (with `del`), converting
+// back to a listpack. The caller has locked the keys' shards.
+
+/// The length of the list at `key`: `Ok(None)` when missing, WRONGTYPE for
+/// another type.
+pub(crate) fn list_len(ctx: &mut Ctx<'_>, key: &[u8]) -> Result<Option<usize>, Frame> {
+    read_list(&mut ctx.db(), key).map(|l| l.map(List::len))
+}
+
+/// Pops one element from `end` of the list at `key`, as LPOP/RPOP do;
+/// None if there is no list there.
+pub(crate) fn pop_one(ctx: &mut Ctx<'_>, key: &[u8], end: End) -> Option<Bytes> {
+    let fill = fill(ctx);
+    let popped = modify_list(&mut ctx.db(), key, |l| {
+        let v = l.pop(end);
+        l.try_shrink(fill);
+        (v, l.is_empty())
+    });
+    let (v, emptied) = popped?;
+    v.as_ref()?;
+    after_removal(ctx, key, pop_event(end), emptied);
+    v
+}
+
 /// Pops up to `count` elements from `end` of the list at `key` (as
-/// LPOP/RPOP with a count and LMPOP do), then deletes the emptied key or
-/// converts back; emits `lpop`/`rpop` and `del`. Returns the elements in
-/// pop order. The key must hold a non-empty list.
-fn pop_many(ctx: &mut Ctx<'_>, key: &[u8], end: End, count: usize, fill: i64) -> Vec<Frame> {
-    let mut db = ctx.db();
-    let popped = modify_list(&mut db, key, |l| {
+/// LPOP/RPOP with a count and LMPOP do); returns them in pop order, empty
+/// if there is no list there.
+pub(crate) fn pop_many(ctx: &mut Ctx<'_>, key: &[u8], end: End, count: usize) -> Vec<Frame> {
+    let fill = fill(ctx);
+    let popped = modify_list(&mut ctx.db(), key, |l| {
         let n = count.min(l.len());
         let (from, reverse) = match end {
             End::Head => (0, false),
             End::Tail => (l.len() - n, true),
         };
-        let out = elements(l, if reverse { l.len() - 1 } else { 0 }, n, reverse);
+        let out = elements(l, if reverse { l.len().saturating_sub(1) } else { 0 }, n, reverse);
         l.delete_range(from, n);
         l.try_shrink(fill);
         (out, l.is_empty())
     });
-    let (out, emptied) = popped.unwrap_or_default();
+    let Some((out, emptied)) = popped.filter(|(out, _)| !out.is_empty()) else {
+        return Vec::new();
+    };
     after_removal(ctx, key, pop_event(end), emptied);
     out
+}
+
+/// Moves one element from `src` to `dst` as LMOVE does (`dst` may be
+/// `src`); replies the element, null if `src` has no list, WRONGTYPE if
+/// either key holds another type.
+pub(crate) fn move_element(ctx: &mut Ctx<'_>, src: &[u8], dst: &[u8], from: End, to: End) -> Frame {
+    push_pop::lmove_generic(ctx, src, dst, from, to)
 }
 
 /// Emits `event` for `key`, then deletes the key with a `del` event when

@@ -4,7 +4,8 @@
 use hearth_resp::{Args, Frame};
 
 use super::{
-    after_removal, fill, modify_list, parse_end, pop_event, pop_many, push_event, range_arg_msg, read_list, store_list,
+    after_removal, fill, list_len, modify_list, move_element, parse_end, pop_event, pop_many, pop_one, push_event,
+    range_arg_msg, read_list, store_list,
 };
 use crate::commands::Ctx;
 use crate::keyspace::list::{End, List};
@@ -74,9 +75,7 @@ fn pop(ctx: &mut Ctx<'_>, args: Args<'_>, end: End, name: &str) -> Frame {
         },
     };
     let key = args.get(1);
-    let fill = fill(ctx);
-    let mut db = ctx.db();
-    match read_list(&mut db, key) {
+    match read_list(&mut ctx.db(), key) {
         Err(e) => return e,
         Ok(None) if count.is_some() => return Frame::NullArray,
         Ok(None) => return Frame::Null,
@@ -84,17 +83,8 @@ fn pop(ctx: &mut Ctx<'_>, args: Args<'_>, end: End, name: &str) -> Frame {
     }
     match count {
         Some(0) => Frame::Array(Vec::new()),
-        Some(n) => Frame::Array(pop_many(ctx, key, end, n, fill)),
-        None => {
-            let popped = modify_list(&mut db, key, |l| {
-                let v = l.pop(end);
-                l.try_shrink(fill);
-                (v, l.is_empty())
-            });
-            let (v, emptied) = popped.unwrap_or_default();
-            after_removal(ctx, key, pop_event(end), emptied);
-            v.map_or(Frame::Null, Frame::Bulk)
-        }
+        Some(n) => Frame::Array(pop_many(ctx, key, end, n)),
+        None => pop_one(ctx, key, end).map_or(Frame::Null, Frame::Bulk),
     }
 }
 
@@ -141,15 +131,14 @@ pub fn lmpop(ctx: &mut Ctx<'_>, args: Args<'_>) -> Frame {
     let keys = 2..where_idx;
     let db_index = ctx.client.db;
     ctx.lock_keys(db_index, keys.clone().map(|i| args.get(i)));
-    let fill = fill(ctx);
     for i in keys {
         let key = args.get(i);
-        match read_list(&mut ctx.db(), key) {
+        match list_len(ctx, key) {
             Err(e) => return e,
-            Ok(Some(l)) if !l.is_empty() => {}
+            Ok(Some(n)) if n > 0 => {}
             Ok(_) => continue,
         }
-        let popped = pop_many(ctx, key, end, count, fill);
+        let popped = pop_many(ctx, key, end, count);
         return Frame::Array(vec![Frame::Bulk(bytes::Bytes::copy_from_slice(key)), Frame::Array(popped)]);
     }
     Frame::NullArray
@@ -157,7 +146,7 @@ pub fn lmpop(ctx: &mut Ctx<'_>, args: Args<'_>) -> Frame {
 
 /// LMOVE/RPOPLPUSH (`lmoveGenericCommand`): pops from `src`, pushes to
 /// `dst` (the same key works), replies the element.
-fn lmove_generic(ctx: &mut Ctx<'_>, src: &[u8], dst: &[u8], from: End, to: End) -> Frame {
+pub(super) fn lmove_generic(ctx: &mut Ctx<'_>, src: &[u8], dst: &[u8], from: End, to: End) -> Frame {
     let fill = fill(ctx);
     let mut db = ctx.db();
     match read_list(&mut db, src) {
@@ -209,10 +198,10 @@ pub fn lmove(ctx: &mut Ctx<'_>, args: Args<'_>) -> Frame {
         (Ok(f), Ok(t)) => (f, t),
         (Err(e), _) | (_, Err(e)) => return e,
     };
-    lmove_generic(ctx, args.get(1), args.get(2), from, to)
+    move_element(ctx, args.get(1), args.get(2), from, to)
 }
 
 /// RPOPLPUSH source destination
 pub fn rpoplpush(ctx: &mut Ctx<'_>, args: Args<'_>) -> Frame {
-    lmove_generic(ctx, args.get(1), args.get(2), End::Tail, End::Head)
+    move_element(ctx, args.get(1), args.get(2), End::Tail, End::Head)
 }
