@@ -325,6 +325,7 @@ def test_client_list_filters(raw):
 def test_client_list_shows_pubsub_and_multi_state(raw):
     a, b, c = raw(), raw(), raw()
     b.cmd("SUBSCRIBE", "ch1", "ch2")
+    b.read()  # the second confirmation
     b.cmd("PSUBSCRIBE", "p*")
     lines = [client_fields(l) for l in a.call("CLIENT", "LIST", "TYPE", "pubsub").strip().split("\n")]
     assert len(lines) == 1
