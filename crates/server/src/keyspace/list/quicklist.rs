@@ -119,12 +119,22 @@ impl Node {
 }
 
 /// A list too big for one listpack.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Quicklist {
     nodes: VecDeque<Node>,
     count: usize,
     fill: i64,
     node_heap: usize,
+}
+
+impl Clone for Quicklist {
+    /// A deep copy (COPY); its byte count is taken from the copies, whose
+    /// buffers may be sized differently from the originals.
+    fn clone(&self) -> Quicklist {
+        let nodes = self.nodes.clone();
+        let node_heap = nodes.iter().map(Node::heap).sum();
+        Quicklist { nodes, count: self.count, fill: self.fill, node_heap }
+    }
 }
 
 impl Quicklist {

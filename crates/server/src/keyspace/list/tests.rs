@@ -268,3 +268,16 @@ fn mem_usage_follows_content() {
     assert_eq!(l.encoding(), "listpack");
     assert!(l.mem_usage() < 100);
 }
+
+#[test]
+fn copies_account_for_their_own_buffers() {
+    let mut l = List::new();
+    for i in 0..5000 {
+        l.push_back(format!("element {i}").as_bytes(), -2);
+    }
+    let copy = l.clone();
+    let (List::Quicklist(a), List::Quicklist(b)) = (&l, &copy) else { panic!("big lists") };
+    b.check_invariants();
+    assert_eq!(a.len(), b.len());
+    assert_eq!(contents(&l), contents(&copy));
+}
