@@ -357,6 +357,19 @@ impl HashValue {
         }
     }
 
+    /// `count` random pairs drawn with repetition (negative HRANDFIELD
+    /// counts): a small hash is unpacked once instead of once per draw.
+    pub fn random_many(&self, count: usize, rng: &mut impl Rng) -> Vec<(Bytes, Bytes)> {
+        if self.is_empty() {
+            return Vec::new();
+        }
+        if self.is_compact() && count > 1 {
+            let all = self.pairs();
+            return (0..count).map(|_| all[rng.gen_range(0..all.len())].clone()).collect();
+        }
+        (0..count).filter_map(|_| self.random(rng)).collect()
+    }
+
     /// `count` distinct random pairs (`count < len`): in listpack order for
     /// small hashes (Redis's `lpRandomPairsUnique`), any order otherwise.
     pub fn sample(&self, count: usize, rng: &mut impl Rng) -> Vec<(Bytes, Bytes)> {

@@ -272,6 +272,19 @@ impl SetValue {
         }
     }
 
+    /// `count` random members drawn with repetition (negative SRANDMEMBER
+    /// counts): a compact set is unpacked once instead of once per draw.
+    pub fn random_many(&self, count: usize, rng: &mut impl Rng) -> Vec<Bytes> {
+        if self.is_empty() {
+            return Vec::new();
+        }
+        if !matches!(self, SetValue::Table(_)) && count > 1 {
+            let all = self.members();
+            return (0..count).map(|_| all[rng.gen_range(0..all.len())].clone()).collect();
+        }
+        (0..count).filter_map(|_| self.random(rng)).collect()
+    }
+
     /// Removes and returns a random member.
     pub fn pop_random(&mut self, rng: &mut impl Rng) -> Option<Bytes> {
         let m = self.random(rng)?;

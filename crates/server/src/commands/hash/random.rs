@@ -78,7 +78,7 @@ pub fn hrandfield(ctx: &mut Ctx<'_>, args: Args<'_>) -> Frame {
         if count == 0 {
             Vec::new()
         } else if !uniq || count == 1 {
-            (0..count).filter_map(|_| h.random(&mut rng)).collect()
+            h.random_many(count as usize, &mut rng)
         } else if count >= h.len() as u64 {
             h.pairs()
         } else {

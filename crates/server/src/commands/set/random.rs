@@ -143,7 +143,7 @@ pub fn srandmember(ctx: &mut Ctx<'_>, args: Args<'_>) -> Frame {
     let picked = if count == 0 {
         Vec::new()
     } else if !uniq || count == 1 {
-        (0..count).filter_map(|_| set.random(&mut rng)).collect()
+        set.random_many(count as usize, &mut rng)
     } else if count >= set.len() as u64 {
         set.members()
     } else {
