@@ -30,6 +30,7 @@ mod string;
 pub mod table;
 mod tracking;
 mod transaction;
+mod zset;
 
 use std::sync::OnceLock;
 

@@ -24,6 +24,7 @@ mod set_table;
 mod shard;
 mod table;
 mod view;
+pub mod zset;
 
 use std::sync::OnceLock;
 

@@ -8,6 +8,7 @@
 use super::hash::HashValue;
 use super::list::List;
 use super::set::SetValue;
+use super::zset::ZSet;
 
 /// A collection value.
 #[derive(Debug, Clone)]
@@ -18,6 +19,8 @@ pub enum Object {
     Hash(HashValue),
     /// A set (intset, listpack or hashtable).
     Set(SetValue),
+    /// A sorted set (listpack or skiplist).
+    ZSet(ZSet),
 }
 
 impl Object {
@@ -27,6 +30,7 @@ impl Object {
             Object::List(_) => "list",
             Object::Hash(_) => "hash",
             Object::Set(_) => "set",
+            Object::ZSet(_) => "zset",
         }
     }
 
@@ -36,6 +40,7 @@ impl Object {
             Object::List(l) => l.encoding(),
             Object::Hash(h) => h.encoding(),
             Object::Set(s) => s.encoding(),
+            Object::ZSet(z) => z.encoding(),
         }
     }
 
@@ -45,6 +50,7 @@ impl Object {
             Object::List(l) => std::mem::size_of::<Object>() + l.mem_usage(),
             Object::Hash(h) => std::mem::size_of::<Object>() + h.mem_usage(),
             Object::Set(s) => std::mem::size_of::<Object>() + s.mem_usage(),
+            Object::ZSet(z) => std::mem::size_of::<Object>() + z.mem_usage(),
         }
     }
 
@@ -54,6 +60,7 @@ impl Object {
             Object::List(l) => l.is_empty(),
             Object::Hash(h) => h.is_empty(),
             Object::Set(s) => s.is_empty(),
+            Object::ZSet(z) => z.is_empty(),
         }
     }
 }
