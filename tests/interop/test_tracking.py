@@ -571,8 +571,6 @@ def test_broken_redirect_reported_lazily_at_first_invalidation(raw, t3, w):
     assert t3.call("CLIENT", "GETREDIR") == tid
 
 
-@hearth_bug("tracking-redir-broken is sent only once; Redis sends it at every "
-                   "invalidation while the redirect is broken")
 def test_broken_redirect_is_reported_at_every_invalidation(raw, t3, w):
     target = raw()
     tid = target.call("CLIENT", "ID")
@@ -622,8 +620,6 @@ def test_bcast_without_prefix_reports_every_write_one_push_per_command(track, w)
     assert info_dict(t.conn)["flags"] == ["on", "bcast"]
 
 
-@hearth_bug("a BCAST push repeats a key written twice by one command "
-                   "(MSET a 1 b 2 a 3 -> [a, b, a]); Redis lists each key once")
 def test_bcast_push_lists_each_key_once(track, w):
     t = track("BCAST")
     w.call("MSET", "a", "1", "b", "2", "a", "3")
@@ -757,8 +753,6 @@ def test_optout_caching_no_covers_a_whole_multi_block(track, w):
     t.expect_none()
 
 
-@hearth_bug("CLIENT CACHING survives a rejected command (wrong arity, unknown "
-                   "command); Redis's resetClient clears it after any command that is not CLIENT")
 def test_caching_yes_is_used_up_by_a_rejected_command(t3, w):
     t3.call("CLIENT", "TRACKING", "ON", "OPTIN")
     t3.call("CLIENT", "CACHING", "YES")
@@ -838,8 +832,6 @@ def test_trackinginfo_redirect_and_resp2_shape(raw):
     assert c.call("CLIENT", "TRACKINGINFO") == ["flags", ["on", "bcast"], "redirect", tid, "prefixes", ["a"]]
 
 
-@hearth_bug("TRACKINGINFO lists prefixes in insertion order; Redis lists "
-                   "them sorted (rax order)")
 def test_trackinginfo_prefixes_are_sorted(t3):
     t3.call("CLIENT", "TRACKING", "ON", "BCAST", "PREFIX", "b", "PREFIX", "a", "PREFIX", "c")
     assert info_dict(t3)["prefixes"] == ["a", "b", "c"]
@@ -863,8 +855,6 @@ def test_client_list_flags_and_redir(raw, w):
     assert " flags=tB " in line and f" redir={tid} " in line
 
 
-@hearth_bug("CLIENT LIST shows flags=tBR for a BCAST client with a broken "
-                   "redirect; Redis orders them tRB")
 def test_client_list_flag_order_with_broken_bcast_redirect(raw, t3, w):
     target = raw()
     tid = target.call("CLIENT", "ID")
@@ -919,16 +909,12 @@ def test_tracking_on_option_errors(raw, opts, text):
     assert c.call("CLIENT", "GETREDIR") == -1
 
 
-@hearth_bug("OPTIN with OPTOUT answers 'You can't use both OPTIN and OPTOUT'; Redis says "
-            "'You can't specify both OPTIN mode and OPTOUT mode'")
 def test_optin_with_optout_error_text(raw):
     c = raw()
     assert c.cmd("CLIENT", "TRACKING", "ON", "OPTIN", "OPTOUT") == error(ERR_OPTIN_OPTOUT)
     assert c.call("CLIENT", "GETREDIR") == -1
 
 
-@hearth_bug("BCAST OPTIN OPTOUT answers 'You can't use both OPTIN and "
-                   "OPTOUT'; Redis checks BCAST compatibility first")
 def test_bcast_with_optin_and_optout_reports_bcast_first(raw):
     c = raw()
     assert c.cmd("CLIENT", "TRACKING", "ON", "BCAST", "OPTIN", "OPTOUT") == error(ERR_OPT_BCAST)
@@ -970,8 +956,6 @@ def test_switching_optin_optout_while_on_is_refused(raw):
     assert c.cmd("CLIENT", "TRACKING", "ON", "OPTIN") == error(ERR_SWITCH_OPT)
 
 
-@hearth_bug("ON after ON OPTIN is refused with the OPTIN/OPTOUT switch "
-                   "error; Redis only refuses OPTIN<->OPTOUT and re-enables in plain default mode")
 def test_tracking_on_again_without_optin_drops_optin(raw):
     c = raw()
     c.call("CLIENT", "TRACKING", "ON", "OPTIN")
@@ -979,8 +963,6 @@ def test_tracking_on_again_without_optin_drops_optin(raw):
     assert info_dict(c)["flags"] == ["on"]
 
 
-@hearth_bug("ON again keeps the old REDIRECT and NOLOOP; Redis's "
-                   "enableTracking resets them to the new call's options")
 def test_tracking_on_again_replaces_redirect_and_noloop(raw):
     c = raw()
     target = raw()
@@ -991,8 +973,6 @@ def test_tracking_on_again_replaces_redirect_and_noloop(raw):
     assert (info["flags"], info["redirect"]) == (["on"], 0)
 
 
-@hearth_bug("'ON PREFIX p' without BCAST on a BCAST client answers the "
-                   "BCAST switch error; Redis checks 'PREFIX requires BCAST' first")
 def test_prefix_without_bcast_on_a_bcast_client(raw):
     c = raw()
     c.call("CLIENT", "TRACKING", "ON", "BCAST", "PREFIX", "a")
@@ -1011,9 +991,6 @@ def test_client_caching_outside_optin_optout(raw):
     assert c.cmd("CLIENT", "CACHING", "YES") == error(ERR_CACHING_YES)
 
 
-@hearth_bug("CLIENT CACHING in plain default/BCAST tracking answers the "
-                   "'can be called only when ... OPTIN or OPTOUT' error; Redis answers 'CLIENT CACHING YES/NO is "
-                   "only valid when tracking is enabled in OPTIN/OPTOUT mode.'")
 def test_client_caching_in_default_tracking_mode(raw):
     c = raw()
     c.call("CLIENT", "TRACKING", "ON")
@@ -1024,9 +1001,6 @@ def test_client_caching_in_default_tracking_mode(raw):
 # -- lifecycle, bounded memory, INFO --------------------------------------------------
 
 
-@hearth_bug("after CLIENT TRACKING OFF then ON, the cron sweep of the "
-                   "'dead' id removes the keys read after re-enabling: a later write sends no invalidation "
-                   "(stale client cache)")
 def test_tracking_off_then_on_keeps_new_reads_tracked(track, w):
     t = track()
     t.call("GET", "k")

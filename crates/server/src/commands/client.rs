@@ -54,11 +54,11 @@ fn describe(c: &ClientHandle, now_ms: i64, self_id: u64) -> String {
     if tracking_on {
         flags.push('t');
     }
-    if bcast {
-        flags.push('B');
-    }
     if broken {
         flags.push('R');
+    }
+    if bcast {
+        flags.push('B');
     }
     if flags.is_empty() {
         flags.push('N');

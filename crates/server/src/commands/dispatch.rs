@@ -93,6 +93,23 @@ pub fn execute(
     args: Args<'_>,
     followups: &mut Vec<Frame>,
 ) -> Frame {
+    let reply = execute_checked(shared, client, guards, args, followups);
+    // CLIENT CACHING covers the next command only, rejected ones included; a
+    // MULTI block counts as one command and CLIENT subcommands do not use it
+    // up (Redis's resetClient).
+    if client.tracking_on && client.multi.is_none() && !args[0].eq_ignore_ascii_case(b"client") {
+        client.handle.tracking.lock().caching = None;
+    }
+    reply
+}
+
+fn execute_checked(
+    shared: &'static Shared,
+    client: &mut ClientState,
+    guards: &mut Guards,
+    args: Args<'_>,
+    followups: &mut Vec<Frame>,
+) -> Frame {
     let (spec, full) = match resolve(args) {
         Ok(found) => found,
         Err(e) => {
@@ -144,13 +161,7 @@ pub fn execute(
             return Frame::simple("QUEUED");
         }
     }
-    let reply = call(shared, client, guards, spec, args, followups, false);
-    // CLIENT CACHING covers the next command only; a MULTI block counts as
-    // one command and CLIENT subcommands do not use it up (Redis's resetClient).
-    if client.tracking_on && client.multi.is_none() && !spec.full.starts_with("client|") {
-        client.handle.tracking.lock().caching = None;
-    }
-    reply
+    call(shared, client, guards, spec, args, followups, false)
 }
 
 /// Calls a resolved command: locks its keys (unless EXEC holds the locks),

@@ -89,54 +89,53 @@ pub fn tracking(ctx: &mut Ctx<'_>, args: Args<'_>) -> Frame {
         return Frame::ok();
     }
     let current = handle.tracking.lock().clone();
-    if current.enabled() && (current.mode == TrackingMode::Bcast) != bcast {
-        return err("ERR You can't switch BCAST mode on/off before disabling tracking for this client, and then re-enabling it with a different mode.");
-    }
+    // Checks in Redis's order (networking.c, CLIENT TRACKING ON).
     if !bcast && !prefixes.is_empty() {
         return err("ERR PREFIX option requires BCAST mode to be enabled");
     }
-    if optin && optout {
-        return err("ERR You can't use both OPTIN and OPTOUT");
+    if current.enabled() && (current.mode == TrackingMode::Bcast) != bcast {
+        return err("ERR You can't switch BCAST mode on/off before disabling tracking for this client, and then re-enabling it with a different mode.");
     }
     if bcast && (optin || optout) {
         return err("ERR OPTIN and OPTOUT are not compatible with BCAST");
     }
-    if current.enabled() && (current.optin != optin || current.optout != optout) {
+    if optin && optout {
+        return err("ERR You can't specify both OPTIN mode and OPTOUT mode");
+    }
+    if current.enabled() && ((optin && current.optout) || (optout && current.optin)) {
         return err("ERR You can't switch OPTIN/OPTOUT mode before disabling tracking for this client, and then re-enabling it with a different mode.");
     }
     if bcast {
-        if prefixes.is_empty() && current.prefixes.is_empty() {
-            prefixes.push(Bytes::new());
-        }
         if let Err(e) = check_prefixes(&current.prefixes, &prefixes) {
             return e;
         }
+        if prefixes.is_empty() {
+            prefixes.push(Bytes::new());
+        }
+        // Like enableBcastTrackingForPrefix: a prefix already held is kept once.
+        prefixes.retain(|p| !current.prefixes.contains(p));
     }
+    // Reads from now on must survive the sweep of a previous session's ids.
+    tracking.revive(handle.id);
     if !current.enabled() {
         tracking.clients.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     }
     if bcast && !prefixes.is_empty() {
-        if current.enabled() {
-            // Adding prefixes to a BCAST client already registered.
-            tracking.forget(handle.id, &current);
-            let mut all = current.prefixes.clone();
-            all.extend(prefixes.iter().cloned());
-            prefixes = all;
-        }
-        tracking.add_prefixes(handle.id, &prefixes);
+        tracking.add_prefixes(handle.id, &prefixes, current.enabled());
     }
-    let mut all_prefixes = prefixes;
-    if !bcast {
-        all_prefixes.clear();
-    }
+    let mut all_prefixes = current.prefixes.clone();
+    all_prefixes.extend(prefixes);
+    all_prefixes.sort();
+    // enableTracking: redirect, NOLOOP, OPTIN/OPTOUT and the broken mark
+    // are replaced by this call's options; prefixes accumulate.
     *handle.tracking.lock() = TrackingState {
         mode: if bcast { TrackingMode::Bcast } else { TrackingMode::Default },
-        redirect: redirect.unwrap_or(current.redirect),
-        noloop: noloop || current.noloop,
+        redirect: redirect.unwrap_or(0),
+        noloop,
         optin,
         optout,
         caching: current.caching,
-        prefixes: if bcast && all_prefixes.is_empty() { current.prefixes } else { all_prefixes },
+        prefixes: if bcast { all_prefixes } else { Vec::new() },
         broken_redirect: false,
     };
     ctx.client.tracking_on = true;
@@ -146,7 +145,7 @@ pub fn tracking(ctx: &mut Ctx<'_>, args: Args<'_>) -> Frame {
 /// CLIENT CACHING YES|NO
 pub fn caching(ctx: &mut Ctx<'_>, args: Args<'_>) -> Frame {
     let mut t = ctx.client.handle.tracking.lock();
-    if !t.enabled() || !(t.optin || t.optout) {
+    if !t.enabled() {
         return err("ERR CLIENT CACHING can be called only when the client is in tracking mode with OPTIN or OPTOUT mode enabled");
     }
     if is(&args[2], "yes") {

@@ -75,14 +75,32 @@ impl Delivery {
                 }
             }
             None => {
-                let first = !std::mem::replace(&mut client.tracking.lock().broken_redirect, true);
-                if first && client.info.lock().resp >= 3 {
+                // Like Redis, reported at every invalidation while broken.
+                client.tracking.lock().broken_redirect = true;
+                if client.info.lock().resp >= 3 {
                     post(
                         client,
                         Frame::Push(vec![bulk_static("tracking-redir-broken"), Frame::Integer(redirect as i64)]),
                     );
                 }
             }
+        }
+    }
+
+    /// A BCAST push of `keys` for client `id`; with NOLOOP, the keys it
+    /// wrote itself (`own`) are left out.
+    pub fn invalidate_bcast(&self, id: u64, keys: &[Bytes], own: &[Bytes]) {
+        let Some(client) = self.registry.get(id) else { return };
+        let (enabled, noloop, redirect) = {
+            let t = client.tracking.lock();
+            (t.enabled(), t.noloop, t.redirect)
+        };
+        if !enabled {
+            return;
+        }
+        let keys: Vec<Frame> = keys.iter().filter(|k| !(noloop && own.contains(k))).cloned().map(Frame::Bulk).collect();
+        if !keys.is_empty() {
+            self.send(&client, redirect, Frame::Array(keys));
         }
     }
 

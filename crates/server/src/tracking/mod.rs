@@ -102,8 +102,8 @@ static TRACKING: OnceLock<&'static Tracking> = OnceLock::new();
 thread_local! {
     /// The client whose command is running on this thread (for NOLOOP).
     static CURRENT: Cell<u64> = const { Cell::new(0) };
-    /// Keys written by the running command, for BCAST clients.
-    static WRITTEN: RefCell<Vec<Bytes>> = const { RefCell::new(Vec::new()) };
+    /// Keys written by the running command (and the writer), for BCAST clients.
+    static WRITTEN: RefCell<Vec<(Bytes, u64)>> = const { RefCell::new(Vec::new()) };
 }
 
 impl Tracking {
@@ -192,8 +192,14 @@ impl Tracking {
         }
     }
 
-    /// Registers BCAST prefixes for a client.
-    pub fn add_prefixes(&self, client: u64, prefixes: &[Bytes]) {
+    /// A client turned tracking on again: its reads from now on must not be
+    /// swept with the entries of its previous session.
+    pub fn revive(&self, client: u64) {
+        self.dead.lock().remove(&client);
+    }
+
+    /// Registers BCAST prefixes for a client (`more`: it already had some).
+    pub fn add_prefixes(&self, client: u64, prefixes: &[Bytes], more: bool) {
         let mut p = self.prefixes.lock();
         for prefix in prefixes {
             match p.by_prefix.iter_mut().find(|(q, _)| q == prefix) {
@@ -201,7 +207,9 @@ impl Tracking {
                 None => p.by_prefix.push((prefix.clone(), vec![client])),
             }
         }
-        self.bcast_clients.fetch_add(1, Ordering::Relaxed);
+        if !more {
+            self.bcast_clients.fetch_add(1, Ordering::Relaxed);
+        }
     }
 
     /// Forgets a client: BCAST prefixes now; its default-mode entries are
@@ -256,22 +264,26 @@ impl Tracking {
         self.delivery.invalidate_all(flusher)
     }
 
-    fn broadcast(&self, keys: &[Bytes], writer: u64) {
-        let targets: Vec<(u64, Vec<Bytes>)> = {
+    /// One push per (prefix, client), keys sorted and unique as Redis's
+    /// per-prefix rax yields them; NOLOOP clients skip keys they wrote.
+    fn broadcast(&self, written: &[(Bytes, u64)]) {
+        let mut sends: Vec<(u64, Vec<Bytes>)> = Vec::new();
+        {
             let p = self.prefixes.lock();
-            let mut per_client: HashMap<u64, Vec<Bytes>> = HashMap::new();
             for (prefix, ids) in &p.by_prefix {
-                for key in keys.iter().filter(|k| k.starts_with(prefix)) {
-                    for id in ids {
-                        per_client.entry(*id).or_default().push(key.clone());
-                    }
+                let mut keys: Vec<&(Bytes, u64)> = written.iter().filter(|(k, _)| k.starts_with(prefix)).collect();
+                if keys.is_empty() {
+                    continue;
                 }
+                keys.sort_by(|a, b| a.0.cmp(&b.0));
+                keys.dedup_by(|a, b| a.0 == b.0);
+                let keys: Vec<Bytes> = keys.iter().map(|(k, _)| k.clone()).collect();
+                sends.extend(ids.iter().map(|id| (*id, keys.clone())));
             }
-            per_client.into_iter().collect()
-        };
-        for (id, mut keys) in targets {
-            keys.dedup();
-            self.delivery.invalidate(id, writer, Some(&keys));
+        }
+        for (id, keys) in sends {
+            let own: Vec<Bytes> = written.iter().filter(|(_, w)| *w == id).map(|(k, _)| k.clone()).collect();
+            self.delivery.invalidate_bcast(id, &keys, &own);
         }
     }
 }
@@ -286,7 +298,7 @@ pub fn on_write(key: &[u8]) {
         t.invalidate_key(key, writer);
     }
     if t.bcast_clients.load(Ordering::Relaxed) > 0 {
-        WRITTEN.with(|w| w.borrow_mut().push(Bytes::copy_from_slice(key)));
+        WRITTEN.with(|w| w.borrow_mut().push((Bytes::copy_from_slice(key), writer)));
     }
 }
 
@@ -303,7 +315,7 @@ pub fn flush_broadcasts() {
         return;
     }
     if let Some(t) = TRACKING.get() {
-        t.broadcast(&keys, CURRENT.with(Cell::get));
+        t.broadcast(&keys);
     }
 }
 
