@@ -185,14 +185,39 @@ mod tests {
     use std::os::unix::fs::PermissionsExt;
     use std::time::Instant;
 
-    /// Writes an executable shell script standing in for the server.
-    fn fake_server(name: &str, body: &str) -> PathBuf {
-        let dir = env::temp_dir().join(format!("hearth-testkit-{}", std::process::id()));
-        fs::create_dir_all(&dir).expect("temp dir is writable");
-        let path = dir.join(name);
-        fs::write(&path, format!("#!/bin/sh\n{body}\n")).expect("temp dir is writable");
-        fs::set_permissions(&path, fs::Permissions::from_mode(0o755)).expect("own file");
-        path
+    /// An executable shell script standing in for the server, in its own
+    /// directory, removed on drop.
+    struct FakeServer {
+        path: PathBuf,
+    }
+
+    impl FakeServer {
+        fn new(name: &str, body: &str) -> FakeServer {
+            let dir = env::temp_dir().join(format!("hearth-testkit-{}-{name}", std::process::id()));
+            fs::create_dir_all(&dir).expect("temp dir is writable");
+            let path = dir.join(name);
+            fs::write(&path, format!("#!/bin/sh\n{body}\n")).expect("temp dir is writable");
+            fs::set_permissions(&path, fs::Permissions::from_mode(0o755)).expect("own file");
+            FakeServer { path }
+        }
+    }
+
+    impl AsRef<Path> for FakeServer {
+        fn as_ref(&self) -> &Path {
+            &self.path
+        }
+    }
+
+    impl Drop for FakeServer {
+        fn drop(&mut self) {
+            if let Some(dir) = self.path.parent() {
+                let _ = fs::remove_dir_all(dir);
+            }
+        }
+    }
+
+    fn fake_server(name: &str, body: &str) -> FakeServer {
+        FakeServer::new(name, body)
     }
 
     #[test]
@@ -249,8 +274,9 @@ mod tests {
     fn start_times_out_and_kills_a_silent_server() {
         let bin = fake_server("silent", "echo starting\nexec sleep 30");
         let started = Instant::now();
-        let err =
-            TestServer::try_start_bin_timeout(&bin, &[], Duration::from_millis(300)).err().expect("must time out");
+        let err = TestServer::try_start_bin_timeout(bin.as_ref(), &[], Duration::from_millis(300))
+            .err()
+            .expect("must time out");
         assert!(started.elapsed() < Duration::from_secs(5));
         assert!(matches!(err, StartError::Timeout { .. }), "{err}");
         assert!(err.to_string().contains("starting"), "{err}");
