@@ -570,6 +570,21 @@ def test_hash_of_expired_fields_disappears_by_itself(c):
 
 
 @pytest.mark.redis74
+@pytest.mark.parametrize("move", [["RENAME", "h", "moved"], ["MOVE", "h", "1"], ["COPY", "h", "moved"]])
+def test_active_expiry_follows_renamed_and_moved_hashes(c, move):
+    c.cmd("HSET", "h", "a", "1", "b", "2")
+    c.cmd("HPEXPIRE", "h", "200", "FIELDS", "2", "a", "b")
+    assert c.cmd(*move) == (Frame("+", "OK") if move[0] == "RENAME" else n(1))
+    target, db = ("h", "1") if move[0] == "MOVE" else ("moved", "0")
+    c.cmd("SELECT", db)
+    deadline = time.monotonic() + 5
+    while c.cmd("EXISTS", target) == n(1) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert c.cmd("EXISTS", target) == n(0), "the fields of the renamed/moved hash were never reclaimed"
+    c.cmd("SELECT", "0")
+
+
+@pytest.mark.redis74
 def test_field_expiration_events(events):
     events("HSET", "h", "a", "1", "b", "2", "c", "3")
     assert events("HEXPIRE", "h", "100", "FIELDS", "1", "a") == (ints(1), [("hexpire", "h")])

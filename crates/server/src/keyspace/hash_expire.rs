@@ -17,9 +17,11 @@
 //! The registry is a leaf lock: it is taken with shard locks held (by
 //! commands) but no shard lock is ever taken while it is held. An entry may
 //! be stale (the key was deleted, overwritten or renamed): popping it just
-//! finds nothing to do. A hash renamed or moved is registered again under
-//! its new name by the next hash command that touches it; until then only
-//! lazy expiry applies to it.
+//! finds nothing to do. A hash that changed name or database without a hash
+//! command (RENAME, MOVE, COPY, SWAPDB) is found again by a slow sweep: once
+//! any field TTL was ever set, each tick also walks a few hundred buckets of
+//! the keyspace in SCAN order and registers the hashes with field TTLs it
+//! meets, so every such hash is registered again within one full pass.
 
 use std::collections::{BTreeSet, HashMap};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -27,12 +29,15 @@ use std::time::{Duration, Instant};
 
 use parking_lot::Mutex;
 
-use super::{hash_key, shard_of, Keyspace, Object, ValueRef};
+use super::{hash_key, shard_of, Keyspace, Object, ValueRef, SHARDS};
 use crate::notify::{self, class};
 
 /// Hashes visited per tick at most (Redis expires up to 1000 fields per
 /// active cycle; one visit purges every due field of a hash).
 const MAX_HASHES_PER_TICK: usize = 1000;
+
+/// Keyspace buckets the sweep visits per tick.
+const SWEEP_BUCKETS_PER_TICK: usize = 256;
 
 /// Fields expired since start (lazily or actively): Redis's
 /// `expired_subkeys` statistic.
@@ -51,10 +56,15 @@ type DbKey = (u32, Box<[u8]>);
 struct FieldExpiry {
     due: BTreeSet<(i64, u32, Box<[u8]>)>,
     at: HashMap<DbKey, i64>,
+    /// Whether a field TTL was ever registered (the sweep runs only then).
+    used: bool,
+    /// Where the sweep resumes: (db, shard, bucket cursor).
+    sweep: (usize, usize, u64),
 }
 
 impl FieldExpiry {
     fn register(&mut self, db: u32, key: &[u8], at: i64) {
+        self.used = true;
         let id: DbKey = (db, key.into());
         match self.at.get(&id) {
             Some(&t) if t <= at => return,
@@ -135,10 +145,42 @@ fn expire_one(ks: &Keyspace, db: usize, key: &[u8], now: i64) -> Option<i64> {
     })
 }
 
+/// Walks the next buckets of the keyspace and registers the hashes with
+/// field TTLs found there (hashes renamed, moved or copied since they were
+/// registered).
+fn sweep(ks: &Keyspace) {
+    let Some(mut pos) = with_registry(ks, |r| r.used.then_some(r.sweep)) else { return };
+    let mut found: Vec<(usize, Vec<u8>, i64)> = Vec::new();
+    for _ in 0..SWEEP_BUCKETS_PER_TICK {
+        let (db, shard, cursor) = pos;
+        let next = ks.with_shard(db, shard, |s| {
+            s.scan_bucket(cursor, |e| {
+                if let ValueRef::Obj(Object::Hash(h)) = e.value() {
+                    if let Some(min) = h.min_expire() {
+                        found.push((db, e.key().to_vec(), min));
+                    }
+                }
+            })
+        });
+        pos = match next {
+            0 if shard + 1 < SHARDS => (db, shard + 1, 0),
+            0 => ((db + 1) % ks.databases(), 0, 0),
+            c => (db, shard, c),
+        };
+    }
+    with_registry(ks, |r| {
+        r.sweep = pos;
+        for (db, key, min) in found {
+            r.register(db as u32, &key, min);
+        }
+    });
+}
+
 /// One tick of active field expiry at `now`, within `budget` (at least a
 /// few hashes are always processed, so keys cannot starve fields). Returns
 /// the number of hashes visited.
 pub fn active_expire_fields(ks: &Keyspace, now: i64, budget: Duration) -> usize {
+    sweep(ks);
     let start = Instant::now();
     let mut visited = 0;
     while visited < MAX_HASHES_PER_TICK {
@@ -208,6 +250,24 @@ mod tests {
         // "partly" was registered again for its field expiring at 5000.
         active_expire_fields(&ks, 6_000, Duration::from_millis(50));
         assert_eq!(fields_left(&ks, "partly"), Some(1));
+    }
+
+    #[test]
+    fn sweep_finds_hashes_that_were_never_registered_under_their_name() {
+        let ks = Keyspace::new(2);
+        put_hash(&ks, "registered", &[Some(100)]);
+        // As after RENAME: the TTL is there, the registry does not know the name.
+        let lim = HashLimits { entries: 128, value: 64 };
+        let mut hv = HashValue::default();
+        hv.set(b"f", b"v", false, &lim);
+        hv.set_expire(b"f", Some(100));
+        let h = hash_key(b"renamed");
+        ks.with_shard(1, shard_of(h), |s| s.put(h, b"renamed", Value::Obj(Box::new(Object::Hash(hv))), None, 0));
+        for _ in 0..(2 * SHARDS) {
+            active_expire_fields(&ks, 1_000, Duration::from_millis(50));
+        }
+        let gone = ks.with_shard(1, shard_of(h), |s| s.find(h, b"renamed", 0).is_none());
+        assert!(gone, "the sweep registered the hash and the cycle reclaimed it");
     }
 
     #[test]
