@@ -20,7 +20,7 @@ use parking_lot::{Mutex, RwLock};
 use rand::Rng;
 use tokio::sync::{oneshot, watch};
 
-use crate::cache::{Begin, NearCache, NearCacheStats, Read, SystemClock};
+use crate::cache::{Begin, NearCache, NearCacheEvent, NearCacheStats, Read, SystemClock};
 use crate::cmd::{Cmd, Writes};
 use crate::config::{ClientBuilder, Config};
 use crate::conn::{self, Conn, Sink};
@@ -91,6 +91,21 @@ impl Client {
     /// Near cache counters, or `None` when the near cache is off.
     pub fn near_cache_stats(&self) -> Option<NearCacheStats> {
         self.inner.cache.as_ref().map(|c| c.stats())
+    }
+
+    /// A stream of near cache events (invalidations, flushes) from now on,
+    /// or `None` when the near cache is off.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: hearth::Client) {
+    /// let mut events = client.near_cache_events().expect("near cache on");
+    /// while let Some(event) = events.next().await {
+    ///     println!("{event:?}");
+    /// }
+    /// # }
+    /// ```
+    pub fn near_cache_events(&self) -> Option<NearCacheEvents> {
+        self.inner.cache.as_ref().map(|c| NearCacheEvents { rx: c.subscribe() })
     }
 
     /// Drops every locally cached reply (the server-side data is untouched).
@@ -292,6 +307,26 @@ impl Client {
                     "no connection within {limit:?}{}",
                     why.map(|w| format!(" (last attempt: {w})")).unwrap_or_default()
                 )))
+            }
+        }
+    }
+}
+
+/// Receiver of [`NearCacheEvent`]s, from [`Client::near_cache_events`].
+pub struct NearCacheEvents {
+    rx: tokio::sync::broadcast::Receiver<NearCacheEvent>,
+}
+
+impl NearCacheEvents {
+    /// The next event; `None` once the client is gone. A receiver that falls
+    /// more than 1,024 events behind skips the oldest.
+    pub async fn next(&mut self) -> Option<NearCacheEvent> {
+        use tokio::sync::broadcast::error::RecvError;
+        loop {
+            match self.rx.recv().await {
+                Ok(e) => return Some(e),
+                Err(RecvError::Lagged(_)) => continue,
+                Err(RecvError::Closed) => return None,
             }
         }
     }

@@ -50,8 +50,8 @@ mod pipeline;
 mod pubsub;
 mod value;
 
-pub use cache::{NearCacheConfig, NearCacheStats, TrackingMode};
-pub use client::Client;
+pub use cache::{NearCacheConfig, NearCacheEvent, NearCacheStats, TrackingMode};
+pub use client::{Client, NearCacheEvents};
 pub use cmd::{cmd, Cmd};
 pub use commands::{Expiry, SetCondition, SetOptions, ToArgs};
 pub use config::{ClientBuilder, Config, ConnectionInfo, ProtocolChoice};

@@ -286,3 +286,21 @@ both!(bcast_invalidation_precedes_the_next_reply, |server: common::Server| async
         &stale[..stale.len().min(5)]
     );
 });
+
+both!(events_report_invalidations_and_flushes, |server: common::Server| async move {
+    use hearth::NearCacheEvent;
+    let c = cached(&server, NearCacheConfig::default()).await;
+    let mut events = c.near_cache_events().unwrap();
+    let writer = plain(&server).await;
+    writer.set("k", "1").await.unwrap();
+    let _: String = c.get("k").await.unwrap();
+    writer.set("k", "2").await.unwrap();
+    let e = tokio::time::timeout(Duration::from_secs(5), events.next()).await.unwrap().unwrap();
+    assert_eq!(e, NearCacheEvent::Invalidated { keys: vec!["k".into()], local: false });
+    c.set("mine", "x").await.unwrap();
+    let e = tokio::time::timeout(Duration::from_secs(5), events.next()).await.unwrap().unwrap();
+    assert_eq!(e, NearCacheEvent::Invalidated { keys: vec!["mine".into()], local: true });
+    writer.flushall().await.unwrap();
+    let e = tokio::time::timeout(Duration::from_secs(5), events.next()).await.unwrap().unwrap();
+    assert_eq!(e, NearCacheEvent::Flushed);
+});

@@ -80,6 +80,25 @@ impl Default for NearCacheConfig {
     }
 }
 
+/// Something that dropped cached replies, from
+/// [`crate::Client::near_cache_events`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum NearCacheEvent {
+    /// The server said these keys changed (`local: false`), or this client
+    /// wrote them (`local: true`). Keys never cached are included: the
+    /// server may not know what this client still holds.
+    Invalidated {
+        /// The keys.
+        keys: Vec<bytes::Bytes>,
+        /// Whether the write was this client's own.
+        local: bool,
+    },
+    /// Everything was dropped: a flush on the server, a disconnect, a
+    /// protocol error, or [`crate::Client::clear_near_cache`].
+    Flushed,
+}
+
 /// Counters of one near cache, from [`crate::Client::near_cache_stats`].
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 #[non_exhaustive]

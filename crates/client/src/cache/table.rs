@@ -32,9 +32,9 @@ use hearth_resp::Frame;
 use parking_lot::Mutex;
 use quick_cache::sync::Cache;
 use quick_cache::{DefaultHashBuilder, Lifecycle, OptionsBuilder, Weighter};
-use tokio::sync::oneshot;
+use tokio::sync::{broadcast, oneshot};
 
-use super::{Clock, NearCacheConfig, NearCacheStats, TrackingMode};
+use super::{Clock, NearCacheConfig, NearCacheEvent, NearCacheStats, TrackingMode};
 use crate::cmd::Cmd;
 use crate::error::{Error, Result};
 
@@ -42,6 +42,9 @@ use crate::error::{Error, Result};
 /// replies cannot hide behind `max_bytes`.
 const READ_OVERHEAD: u64 = 48;
 const KEY_OVERHEAD: u64 = 64;
+
+/// Events kept for a slow [`NearCache::subscribe`] receiver before it lags.
+const EVENT_BUFFER: usize = 1024;
 
 /// One cacheable read: a command whose only key is `key`.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -211,6 +214,7 @@ pub(crate) struct NearCache {
     prefixes: Option<Vec<Bytes>>,
     clock: Arc<dyn Clock>,
     counters: Counters,
+    events: broadcast::Sender<NearCacheEvent>,
 }
 
 impl NearCache {
@@ -235,6 +239,7 @@ impl NearCache {
             prefixes,
             clock,
             counters: Counters::default(),
+            events: broadcast::channel(EVENT_BUFFER).0,
         }
     }
 
@@ -388,6 +393,20 @@ impl NearCache {
                 list.iter_mut().for_each(|p| p.doomed = true);
             }
         }
+        drop(table);
+        self.emit(|| NearCacheEvent::Invalidated { keys: keys.to_vec(), local });
+    }
+
+    /// Events from now on (invalidations and flushes), for observability.
+    pub(crate) fn subscribe(&self) -> broadcast::Receiver<NearCacheEvent> {
+        self.events.subscribe()
+    }
+
+    fn emit(&self, event: impl FnOnce() -> NearCacheEvent) {
+        // No receiver, no allocation.
+        if self.events.receiver_count() > 0 {
+            let _ = self.events.send(event());
+        }
     }
 
     /// Drops everything and dooms every pending read.
@@ -401,6 +420,7 @@ impl NearCache {
         table.bytes = 0;
         table.pending.values_mut().flatten().for_each(|p| p.doomed = true);
         bump(&self.counters.flushes, 1);
+        self.emit(|| NearCacheEvent::Flushed);
     }
 
     /// Connection state: going down flushes (under the table lock, so no
