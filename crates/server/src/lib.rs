@@ -5,6 +5,7 @@
 //! keyspace; [`conn`] owns sockets and buffers; [`server`] owns threads and
 //! process lifetime. [`config`] is read by all of them.
 
+pub mod blocking;
 pub mod clock;
 pub mod commands;
 pub mod config;

@@ -11,7 +11,7 @@ use super::flag::{
     WRITE,
 };
 use super::{
-    client, command_cmd, config_cmd, connection, counter, db, expire, info, keys, lcs, list, pubsub, server, string,
+    blocking, client, command_cmd, config_cmd, connection, counter, db, expire, info, keys, lcs, list, pubsub, server, string,
     tracking, transaction, CommandSpec, KeySpec,
 };
 use crate::server::stats::CommandStats;
@@ -60,7 +60,7 @@ pub(crate) const W_OOM_FAST: u32 = WRITE | DENYOOM | FAST;
 const CONN: u32 = NOSCRIPT | LOADING | STALE | FAST;
 
 #[rustfmt::skip]
-static CLIENT_SUBS: [CommandSpec; 17] = [
+static CLIENT_SUBS: [CommandSpec; 18] = [
     sub!("client", "id", 2, CONN, NONE, client::id, "5.0.0", "Returns the unique client ID of the connection."),
     sub!("client", "setname", 3, CONN, NONE, client::setname, "2.6.9", "Sets the connection name."),
     sub!("client", "getname", 2, CONN, NONE, client::getname, "2.6.9", "Returns the name of the connection."),
@@ -77,6 +77,7 @@ static CLIENT_SUBS: [CommandSpec; 17] = [
     sub!("client", "caching", 3, CONN, NONE, tracking::caching, "6.0.0", "Instructs the server whether to track the keys in the next request."),
     sub!("client", "getredir", 2, CONN, NONE, tracking::getredir, "6.0.0", "Returns the client ID to which the connection's tracking notifications are redirected."),
     sub!("client", "trackinginfo", 2, CONN, NONE, tracking::trackinginfo, "6.2.0", "Returns information about server-assisted client-side caching for the connection."),
+    sub!("client", "unblock", -3, ADMIN | NOSCRIPT | LOADING | STALE, NONE, blocking::client_unblock, "5.0.0", "Unblocks a client blocked by a blocking command from a different connection."),
     sub!("client", "help", 2, LOADING | STALE, NONE, client::help, "5.0.0", "Returns helpful text about the different subcommands."),
 ];
 
@@ -141,7 +142,7 @@ static FUNCTION_SUBS: [CommandSpec; 2] = [
 
 /// Every family's commands.
 #[rustfmt::skip]
-pub static FAMILIES: &[&[CommandSpec]] = &[&CORE, &list::COMMANDS, &super::hash::COMMANDS, &super::set::COMMANDS, &super::zset::COMMANDS];
+pub static FAMILIES: &[&[CommandSpec]] = &[&CORE, &blocking::COMMANDS, &list::COMMANDS, &super::hash::COMMANDS, &super::set::COMMANDS, &super::zset::COMMANDS];
 
 /// Every top-level command, in table order.
 pub fn all() -> impl Iterator<Item = &'static CommandSpec> {

@@ -192,6 +192,8 @@ pub struct ClientState {
     pub close_after_reply: bool,
     /// CLIENT REPLY ON just ran: its OK is sent even though replies were off.
     pub force_reply: bool,
+    /// Set by a blocking command that found nothing: the connection blocks.
+    pub block: Option<crate::blocking::BlockRequest>,
     /// Mirror of "tracking is on" (avoids a lock per command).
     pub tracking_on: bool,
     /// Pushes to send before the current command's reply (the flushing
@@ -221,6 +223,7 @@ impl ClientState {
             monitor: false,
             close_after_reply: false,
             force_reply: false,
+            block: None,
             tracking_on: false,
             pushes_before_reply: Vec::new(),
         }

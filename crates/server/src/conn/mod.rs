@@ -17,10 +17,13 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::{Buf, BytesMut};
-use hearth_resp::{encode, parse_command, parse_command_unauthenticated, Frame, ParseLimits, Protocol, Request};
+use hearth_resp::{
+    encode, parse_command, parse_command_unauthenticated, Frame, OwnedArgs, ParseLimits, Protocol, Request,
+};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
+use crate::blocking::{BlockRequest, Unblock, Waiter};
 use crate::commands::{self, flag};
 use crate::keyspace::Guards;
 use crate::server::stats::Stats;
@@ -107,6 +110,7 @@ impl Connection {
             let output_hard = if client.subscription_count() > 0 { settings.pubsub_hard } else { settings.normal_hard };
             let mut consumed = 0;
             let mut fatal = false;
+            let mut blocked = None;
             while !client.close_after_reply {
                 let buf = &self.rbuf[consumed..];
                 // Before AUTH, Redis caps request sizes much lower.
@@ -122,6 +126,12 @@ impl Connection {
                             drain_inbox(&mut self.wbuf, client.protocol, &client.handle);
                             let before = client.reply_mode;
                             let frame = commands::execute(self.shared, client, &mut guards, args, &mut followups);
+                            if let Some(request) = client.block.take() {
+                                // Nothing to pop: the rest of the batch waits too.
+                                blocked = Some((args.to_owned(), request, before));
+                                consumed += n;
+                                break;
+                            }
                             emit(&mut self.wbuf, client, before, frame, &mut followups);
                         }
                         consumed += n;
@@ -136,6 +146,12 @@ impl Connection {
                 }
             }
             self.rbuf.advance(consumed);
+            if let Some((args, request, before)) = blocked {
+                match self.wait_blocked(stream, client, &mut guards, &mut followups, args, request).await {
+                    Some(frame) => emit(&mut self.wbuf, client, before, frame, &mut followups),
+                    None => return,
+                }
+            }
             drain_inbox(&mut self.wbuf, client.protocol, &client.handle);
             if !self.wbuf.is_empty() {
                 Stats::incr_by(&self.shared.stats.net_output_bytes, self.wbuf.len() as u64);
@@ -185,6 +201,83 @@ impl Connection {
                 _ = client.handle.inbox.wait() => {}
             }
         }
+    }
+
+    /// Writes what is pending in the output buffer.
+    async fn flush(&mut self, stream: &mut TcpStream) -> bool {
+        if self.wbuf.is_empty() {
+            return true;
+        }
+        let ok = stream.write_all(&self.wbuf).await.is_ok();
+        self.wbuf.clear();
+        ok
+    }
+
+    /// Blocks the client on its keys until a write lets its command
+    /// succeed, the timeout expires, CLIENT UNBLOCK, or it goes away
+    /// (None). Input that arrives meanwhile is kept for afterwards;
+    /// pushes (pub/sub, invalidations) still go out.
+    async fn wait_blocked(
+        &mut self,
+        stream: &mut TcpStream,
+        client: &mut ClientState,
+        guards: &mut Guards,
+        followups: &mut Vec<Frame>,
+        args: OwnedArgs,
+        request: BlockRequest,
+    ) -> Option<Frame> {
+        let table = crate::blocking::get();
+        let waiter = Arc::new(Waiter { client: client.id(), notify: Default::default(), unblock: Default::default() });
+        table.register(request.db, &request.keys, &waiter, false);
+        let mut served = false;
+        let result = loop {
+            if !self.flush(stream).await {
+                break None;
+            }
+            let deadline = request.deadline;
+            let expired = async move {
+                match deadline {
+                    Some(d) => tokio::time::sleep_until(d.into()).await,
+                    None => std::future::pending().await,
+                }
+            };
+            tokio::select! {
+                _ = waiter.notify.notified() => {
+                    if let Some(how) = waiter.unblock.lock().take() {
+                        break Some(match how {
+                            Unblock::Timeout => request.timeout_reply.clone(),
+                            Unblock::Error => Frame::Error("UNBLOCKED client unblocked via CLIENT UNBLOCK".into()),
+                        });
+                    }
+                    let frame = commands::execute(self.shared, client, guards, args.as_args(), followups);
+                    if client.block.take().is_none() {
+                        served = true;
+                        break Some(frame);
+                    }
+                    // Still nothing (another client was faster): keep the place.
+                    table.register(request.db, &request.keys, &waiter, true);
+                }
+                _ = expired => break Some(request.timeout_reply.clone()),
+                _ = client.handle.inbox.wait() => {
+                    if client.handle.is_killed() {
+                        break None;
+                    }
+                    drain_inbox(&mut self.wbuf, client.protocol, &client.handle);
+                }
+                read = stream.read_buf(&mut self.rbuf) => match read {
+                    Ok(0) | Err(_) => break None,
+                    Ok(_) => {}
+                },
+            }
+        };
+        table.unregister(request.db, &request.keys, &waiter);
+        if served {
+            // More elements may be left: the next client in line tries too.
+            for key in &request.keys {
+                table.wake_first(request.db, key);
+            }
+        }
+        result
     }
 
     /// CLIENT PAUSE: holds this client's commands until the pause ends

@@ -101,6 +101,7 @@ impl Shard {
             }
         }
         crate::tracking::on_write(key);
+        crate::blocking::on_write(self.db, key);
     }
 
     /// Finds a live key, deleting it first if it has expired (lazy expiry).

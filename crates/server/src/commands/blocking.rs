@@ -1,0 +1,148 @@
+//! Blocking list commands (BLPOP BRPOP BLMOVE BRPOPLPUSH BLMPOP) and
+//! CLIENT UNBLOCK.
+//!
+//! Each tries its non-blocking twin (LPOP, LMOVE, LMPOP... run through the
+//! command table, so events and encodings are theirs); when there is
+//! nothing to pop it asks the connection to block (see `crate::blocking`).
+//! Inside MULTI/EXEC they never block: they answer as if the timeout had
+//! expired, as Redis does.
+
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use hearth_resp::{Args, Frame, OwnedArgs};
+
+use super::args::{is, parse_canonical_i64, parse_f64};
+use super::flag::{ALL_SHARDS, BLOCKING, DENYOOM, NOSCRIPT, WRITE};
+use super::table::{cmd, NONE, TWO};
+use super::{CommandSpec, Ctx, KeySpec};
+use crate::blocking::{BlockRequest, Unblock};
+use crate::keyspace::{Object, ValueRef};
+use crate::reply::{err, NOT_INTEGER, WRONGTYPE};
+use crate::server::stats::CommandStats;
+
+/// Redis's getTimeoutFromObjectOrReply: seconds, fractions allowed.
+fn timeout(arg: &[u8]) -> Result<Option<Instant>, Frame> {
+    let secs =
+        parse_f64(arg).filter(|s| s.is_finite()).ok_or_else(|| err("ERR timeout is not a float or out of range"))?;
+    if secs < 0.0 {
+        return Err(err("ERR timeout is negative"));
+    }
+    if secs == 0.0 {
+        return Ok(None);
+    }
+    Ok(Instant::now().checked_add(Duration::from_secs_f64(secs.min(1e9))))
+}
+
+/// Runs a command of the table on the already locked keys.
+fn run(ctx: &mut Ctx<'_>, parts: &[&[u8]]) -> Frame {
+    let owned = OwnedArgs::from_slices(parts.iter().copied());
+    let spec = super::lookup(parts[0]).expect("blocking commands wrap commands of the table");
+    (spec.handler)(ctx, owned.as_args())
+}
+
+/// Asks the connection to block, or answers the timeout reply inside EXEC.
+fn block(ctx: &mut Ctx<'_>, keys: Vec<Bytes>, deadline: Option<Instant>, timeout_reply: Frame) -> Frame {
+    if ctx.in_exec {
+        return timeout_reply;
+    }
+    ctx.client.block = Some(BlockRequest { db: ctx.client.db, keys, deadline, timeout_reply });
+    Frame::Null
+}
+
+fn bpop(ctx: &mut Ctx<'_>, args: Args<'_>, pop: &[u8]) -> Frame {
+    let deadline = match timeout(&args[args.len() - 1]) {
+        Ok(d) => d,
+        Err(e) => return e,
+    };
+    let keys: Vec<&[u8]> = args.iter().skip(1).take(args.len() - 2).collect();
+    for key in &keys {
+        let ready = match ctx.db().peek(key).map(|e| e.value()) {
+            None => false,
+            Some(ValueRef::Obj(Object::List(l))) => !l.is_empty(),
+            Some(_) => return err(WRONGTYPE),
+        };
+        if ready {
+            let value = run(ctx, &[pop, key]);
+            return Frame::Array(vec![Frame::Bulk(Bytes::copy_from_slice(key)), value]);
+        }
+    }
+    block(ctx, keys.iter().map(|k| Bytes::copy_from_slice(k)).collect(), deadline, Frame::NullArray)
+}
+
+/// BLPOP key [key ...] timeout
+pub fn blpop(ctx: &mut Ctx<'_>, args: Args<'_>) -> Frame {
+    bpop(ctx, args, b"LPOP")
+}
+
+/// BRPOP key [key ...] timeout
+pub fn brpop(ctx: &mut Ctx<'_>, args: Args<'_>) -> Frame {
+    bpop(ctx, args, b"RPOP")
+}
+
+fn bmove(ctx: &mut Ctx<'_>, src: &[u8], dst: &[u8], from: &[u8], to: &[u8], t: &[u8]) -> Frame {
+    let deadline = match timeout(t) {
+        Ok(d) => d,
+        Err(e) => return e,
+    };
+    match run(ctx, &[b"LMOVE", src, dst, from, to]) {
+        // Like Redis, a timed-out BLMOVE answers a null array, not a null bulk.
+        Frame::Null => block(ctx, vec![Bytes::copy_from_slice(src)], deadline, Frame::NullArray),
+        reply => reply,
+    }
+}
+
+/// BLMOVE source destination LEFT|RIGHT LEFT|RIGHT timeout
+pub fn blmove(ctx: &mut Ctx<'_>, args: Args<'_>) -> Frame {
+    bmove(ctx, &args[1], &args[2], &args[3], &args[4], &args[5])
+}
+
+/// BRPOPLPUSH source destination timeout
+pub fn brpoplpush(ctx: &mut Ctx<'_>, args: Args<'_>) -> Frame {
+    bmove(ctx, &args[1], &args[2], b"RIGHT", b"LEFT", &args[3])
+}
+
+/// BLMPOP timeout numkeys key [key ...] LEFT|RIGHT [COUNT count]
+pub fn blmpop(ctx: &mut Ctx<'_>, args: Args<'_>) -> Frame {
+    let deadline = match timeout(&args[1]) {
+        Ok(d) => d,
+        Err(e) => return e,
+    };
+    let mut parts: Vec<&[u8]> = vec![b"LMPOP"];
+    parts.extend(args.iter().skip(2));
+    match run(ctx, &parts) {
+        Frame::NullArray | Frame::Null => {
+            // LMPOP validated numkeys and the keys; wait on all of them.
+            let n = parse_canonical_i64(&args[2]).unwrap_or(0).max(0) as usize;
+            let keys = args.iter().skip(3).take(n).map(Bytes::copy_from_slice).collect();
+            block(ctx, keys, deadline, Frame::NullArray)
+        }
+        reply => reply,
+    }
+}
+
+/// The blocking list commands.
+#[rustfmt::skip]
+pub static COMMANDS: [CommandSpec; 5] = [
+    cmd!("blpop", "blpop", -3, WRITE | NOSCRIPT | BLOCKING, BLOCK_KEYS, blpop, "list", "2.0.0", "Removes and returns the first element in a list. Blocks until an element is available otherwise. Deletes the list if the last element was popped."),
+    cmd!("brpop", "brpop", -3, WRITE | NOSCRIPT | BLOCKING, BLOCK_KEYS, brpop, "list", "2.0.0", "Removes and returns the last element in a list. Blocks until an element is available otherwise. Deletes the list if the last element was popped."),
+    cmd!("blmove", "blmove", 6, WRITE | DENYOOM | NOSCRIPT | BLOCKING, TWO, blmove, "list", "6.2.0", "Pops an element from a list, pushes it to another list and returns it. Blocks until an element is available otherwise. Deletes the list if the last element was moved."),
+    cmd!("brpoplpush", "brpoplpush", 4, WRITE | DENYOOM | NOSCRIPT | BLOCKING, TWO, brpoplpush, "list", "2.2.0", "Pops an element from a list, pushes it to another list and returns it. Block until an element is available otherwise. Deletes the list if the last element was popped."),
+    cmd!("blmpop", "blmpop", -5, WRITE | BLOCKING | ALL_SHARDS, NONE, blmpop, "list", "7.0.0", "Pops the first element from one of multiple lists. Blocks until an element is available otherwise. Deletes the list if the last element was popped."),
+];
+
+const BLOCK_KEYS: KeySpec = KeySpec { first: 1, last: -2, step: 1 };
+
+/// CLIENT UNBLOCK client-id [TIMEOUT|ERROR]
+pub fn client_unblock(_ctx: &mut Ctx<'_>, args: Args<'_>) -> Frame {
+    let Some(id) = parse_canonical_i64(&args[2]) else {
+        return err(NOT_INTEGER);
+    };
+    let how = match args.len() {
+        3 => Unblock::Timeout,
+        4 if is(&args[3], "timeout") => Unblock::Timeout,
+        4 if is(&args[3], "error") => Unblock::Error,
+        _ => return err("ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR"),
+    };
+    Frame::Integer(crate::blocking::get().unblock(id.max(0) as u64, how) as i64)
+}
