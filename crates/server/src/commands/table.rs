@@ -11,8 +11,8 @@ use super::flag::{
     WRITE,
 };
 use super::{
-    blocking, client, command_cmd, config_cmd, connection, counter, db, expire, info, keys, lcs, list, pubsub, server, string,
-    tracking, transaction, CommandSpec, KeySpec,
+    blocking, client, command_cmd, config_cmd, connection, counter, db, expire, info, keys, lcs, list, pubsub, server,
+    string, tracking, transaction, CommandSpec, KeySpec,
 };
 use crate::server::stats::CommandStats;
 
