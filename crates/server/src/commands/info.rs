@@ -132,12 +132,13 @@ fn section(shared: &Shared, name: &str, now: i64, out: &mut String) {
             let expired: u64 = (0..shared.keyspace.databases()).map(|d| shared.keyspace.sum_db(d, |sh| sh.expired_keys() as usize) as u64).sum();
             let _ = write!(
                 out,
-                "# Stats\r\ntotal_connections_received:{}\r\ntotal_commands_processed:{}\r\ninstantaneous_ops_per_sec:0\r\ntotal_net_input_bytes:{}\r\ntotal_net_output_bytes:{}\r\nrejected_connections:{}\r\nexpired_keys:{expired}\r\nevicted_keys:{evicted}\r\nkeyspace_hits:{}\r\nkeyspace_misses:{}\r\npubsub_channels:{}\r\npubsub_patterns:{}\r\npubsub_shardchannels:{}\r\nclient_query_buffer_limit_disconnections:{}\r\nclient_output_buffer_limit_disconnections:{}\r\ntotal_error_replies:{}\r\nunexpected_error_replies:{}\r\ntracking_total_keys:{}\r\ntracking_total_items:{}\r\ntracking_total_prefixes:{}\r\n",
+                "# Stats\r\ntotal_connections_received:{}\r\ntotal_commands_processed:{}\r\ninstantaneous_ops_per_sec:0\r\ntotal_net_input_bytes:{}\r\ntotal_net_output_bytes:{}\r\nrejected_connections:{}\r\nexpired_keys:{expired}\r\nexpired_subkeys:{}\r\nevicted_keys:{evicted}\r\nkeyspace_hits:{}\r\nkeyspace_misses:{}\r\npubsub_channels:{}\r\npubsub_patterns:{}\r\npubsub_shardchannels:{}\r\nclient_query_buffer_limit_disconnections:{}\r\nclient_output_buffer_limit_disconnections:{}\r\ntotal_error_replies:{}\r\nunexpected_error_replies:{}\r\ntracking_total_keys:{}\r\ntracking_total_items:{}\r\ntracking_total_prefixes:{}\r\n",
                 get(&s.total_connections),
                 get(&s.total_commands),
                 get(&s.net_input_bytes),
                 get(&s.net_output_bytes),
                 get(&s.rejected_connections),
+                crate::keyspace::hash_expire::EXPIRED_FIELDS.load(Ordering::Relaxed),
                 get(&s.keyspace_hits),
                 get(&s.keyspace_misses),
                 shared.pubsub.names(crate::pubsub::Kind::Channel, None).len(),
