@@ -281,3 +281,115 @@ fn copies_account_for_their_own_buffers() {
     assert_eq!(a.len(), b.len());
     assert_eq!(contents(&l), contents(&copy));
 }
+
+/// The packed format itself, entry by entry.
+mod listpack_format {
+    use super::super::listpack::{entry_size, Listpack, OVERHEAD};
+
+    fn items(lp: &Listpack) -> Vec<Vec<u8>> {
+        lp.iter_from(lp.first(), false).map(|e| e.to_vec()).collect()
+    }
+
+    #[test]
+    fn integers_use_redis_sizes() {
+        // lpBytes of a listpack holding one element, as Redis reports.
+        for (v, size) in [
+            (&b"1"[..], 2),
+            (b"127", 2),
+            (b"128", 3),
+            (b"-1", 3),
+            (b"-4096", 3),
+            (b"4096", 4),
+            (b"-32768", 4),
+            (b"32768", 5),
+            (b"8388608", 6),
+            (b"2147483648", 10),
+            (b"-9223372036854775808", 10),
+            (b"9223372036854775807", 10),
+        ] {
+            assert_eq!(entry_size(v), size, "{}", String::from_utf8_lossy(v));
+        }
+        assert_eq!(entry_size(b"007"), 5, "not canonical: a string");
+        assert_eq!(entry_size(b"-0"), 4);
+        assert_eq!(entry_size(b"9223372036854775808"), 21);
+        assert_eq!(entry_size(&[b'x'; 63]), 65);
+        assert_eq!(entry_size(&[b'x'; 64]), 67);
+        assert_eq!(entry_size(&[b'x'; 125]), 128);
+        assert_eq!(entry_size(&[b'x'; 126]), 130, "backlen grows to 2 bytes past 127");
+        assert_eq!(entry_size(&[b'x'; 4096]), 4096 + 5 + 2);
+    }
+
+    #[test]
+    fn values_round_trip_both_ways() {
+        let vals: Vec<Vec<u8>> = [
+            "0",
+            "1",
+            "-1",
+            "127",
+            "128",
+            "-4096",
+            "4095",
+            "4096",
+            "-32768",
+            "32767",
+            "40000",
+            "-8388608",
+            "8388607",
+            "2147483647",
+            "-2147483648",
+            "9223372036854775807",
+            "-9223372036854775808",
+            "007",
+            "-0",
+            "",
+            "hello",
+            "1 ",
+            "+1",
+        ]
+        .iter()
+        .map(|s| s.as_bytes().to_vec())
+        .chain([vec![b'a'; 63], vec![b'b'; 64], vec![b'c'; 4095], vec![b'd'; 4096], vec![b'e'; 20000]])
+        .collect();
+        let mut lp = Listpack::new();
+        for v in &vals {
+            lp.push_back(v);
+        }
+        assert_eq!(items(&lp), vals);
+        let back: Vec<Vec<u8>> = lp.iter_from(lp.last(), true).map(|e| e.to_vec()).collect();
+        assert_eq!(back, vals.iter().rev().cloned().collect::<Vec<_>>());
+        for (i, v) in vals.iter().enumerate() {
+            assert!(lp.get(lp.seek(i as i64).expect("in range")).eq_bytes(v));
+            assert!(lp.get(lp.seek(i as i64 - vals.len() as i64).expect("in range")).eq_bytes(v));
+        }
+        assert_eq!(lp.bytes(), OVERHEAD + vals.iter().map(|v| entry_size(v)).sum::<usize>());
+    }
+
+    #[test]
+    fn insert_replace_delete_keep_order() {
+        let mut lp = Listpack::new();
+        for v in ["a", "b", "c", "d"] {
+            lp.push_back(v.as_bytes());
+        }
+        lp.push_front(b"z");
+        let p = lp.seek(2).expect("b");
+        lp.insert(p, b"12345");
+        assert_eq!(items(&lp), [&b"z"[..], b"a", b"12345", b"b", b"c", b"d"]);
+        let p = lp.seek(1).expect("a");
+        lp.replace(p, &[b'y'; 300]);
+        lp.replace(lp.seek(2).expect("int"), b"s");
+        assert_eq!(items(&lp)[1], vec![b'y'; 300]);
+        assert_eq!(items(&lp)[2], b"s");
+        lp.delete_range(1, 2);
+        assert_eq!(items(&lp), [&b"z"[..], b"b", b"c", b"d"]);
+        lp.delete_range(2, 10);
+        assert_eq!(items(&lp), [&b"z"[..], b"b"]);
+        let tail = lp.split_off(1);
+        assert_eq!(items(&lp), [&b"z"[..]]);
+        assert_eq!(items(&tail), [&b"b"[..]]);
+        lp.append(tail);
+        assert_eq!(lp.pop_back().as_deref(), Some(&b"b"[..]));
+        assert_eq!(lp.pop_front().as_deref(), Some(&b"z"[..]));
+        assert!(lp.is_empty());
+        assert_eq!(lp.bytes(), OVERHEAD);
+    }
+}
