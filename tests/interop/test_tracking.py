@@ -316,10 +316,49 @@ WRITES = [
     ("copy-destination-only", [("SET", "src", "v"), ("SET", "dst", "old")], ["src", "dst"],
      ("COPY", "src", "dst", "REPLACE"), [["dst"]]),
     ("copy-to-new-key", [("SET", "src", "v")], ["src", "dst"], ("COPY", "src", "dst"), [["dst"]]),
+    ("set-same-value", [("SET", "k", "v")], ["k"], ("SET", "k", "v"), [["k"]]),
+    ("incrby-zero", [("SET", "k", "1")], ["k"], ("INCRBY", "k", "0"), [["k"]]),
+    ("append-empty", [("SET", "k", "v")], ["k"], ("APPEND", "k", ""), [["k"]]),
+    ("del-several", [("MSET", "a", "1", "b", "2")], ["a", "b", "c"], ("DEL", "a", "b", "c"), [["a"], ["b"]]),
+    ("hset", [("HSET", "h", "f", "v")], ["h"], ("HSET", "h", "f", "w"), [["h"]]),
+    ("hincrby", [("HSET", "h", "n", "1")], ["h"], ("HINCRBY", "h", "n", "1"), [["h"]]),
+    ("hdel-last-field", [("HSET", "h", "f", "v")], ["h"], ("HDEL", "h", "f"), [["h"]]),
+    ("hdel-some-missing", [("HSET", "h", "f", "v", "g", "w")], ["h"], ("HDEL", "h", "f", "nope"), [["h"]]),
+    pytest.param([("HSET", "h", "f", "v")], ["h"], ("HEXPIRE", "h", "100", "FIELDS", "1", "f"), [["h"]],
+                 id="hexpire", marks=pytest.mark.redis74),
+    ("sadd-new-member", [("SADD", "s", "a")], ["s"], ("SADD", "s", "b"), [["s"]]),
+    ("srem", [("SADD", "s", "a", "b")], ["s"], ("SREM", "s", "a"), [["s"]]),
+    ("smove-both-keys", [("SADD", "s", "a"), ("SADD", "d", "x")], ["s", "d"], ("SMOVE", "s", "d", "a"),
+     [["d"], ["s"]]),
+    ("sinterstore-destination", [("SADD", "s", "a"), ("SADD", "t", "a")], ["s", "t", "dst"],
+     ("SINTERSTORE", "dst", "s", "t"), [["dst"]]),
+    ("sdiffstore-destination", [("SADD", "s", "a")], ["s", "dst"], ("SDIFFSTORE", "dst", "s"), [["dst"]]),
+    ("zadd-new-score", [("ZADD", "z", "1", "a")], ["z"], ("ZADD", "z", "2", "a"), [["z"]]),
+    ("zincrby", [("ZADD", "z", "1", "a")], ["z"], ("ZINCRBY", "z", "1", "a"), [["z"]]),
+    ("zunionstore-destination", [("ZADD", "z", "1", "a")], ["z", "dst"], ("ZUNIONSTORE", "dst", "1", "z"),
+     [["dst"]]),
+    ("zrangestore-destination", [("ZADD", "z", "1", "a")], ["z", "dst"], ("ZRANGESTORE", "dst", "z", "0", "-1"),
+     [["dst"]]),
+    ("lpush", [("RPUSH", "l", "a")], ["l"], ("LPUSH", "l", "b"), [["l"]]),
+    ("lpop", [("RPUSH", "l", "a", "b")], ["l"], ("LPOP", "l"), [["l"]]),
+    ("lset-same-value", [("RPUSH", "l", "a")], ["l"], ("LSET", "l", "0", "a"), [["l"]]),
+    ("ltrim-keeping-all", [("RPUSH", "l", "a")], ["l"], ("LTRIM", "l", "0", "-1"), [["l"]]),
+    ("lmove-both-keys", [("RPUSH", "l", "a"), ("RPUSH", "m", "x")], ["l", "m"], ("LMOVE", "l", "m", "LEFT", "RIGHT"),
+     [["l"], ["m"]]),
+    ("rpoplpush-same-list", [("RPUSH", "l", "a", "b")], ["l"], ("RPOPLPUSH", "l", "l"), [["l"]]),
+    ("blpop-served-at-once", [("RPUSH", "l", "a")], ["l"], ("BLPOP", "l", "1"), [["l"]]),
 ]
 
 
-@pytest.mark.parametrize("setup,reads,write,expected", [w[1:] for w in WRITES], ids=[w[0] for w in WRITES])
+def _case_id(case) -> str:
+    return case.id if hasattr(case, "id") else case[0]
+
+
+def _case_params(case):
+    return case if hasattr(case, "id") else pytest.param(*case[1:], id=case[0])
+
+
+@pytest.mark.parametrize("setup,reads,write,expected", [_case_params(c) for c in WRITES])
 def test_write_invalidates(track, w, setup, reads, write, expected):
     t = track()
     for c in setup:
@@ -330,6 +369,57 @@ def test_write_invalidates(track, w, setup, reads, write, expected):
     assert reply.kind != "-", reply
     got = sorted(t.expect_pushes(len(expected)))
     assert got == expected
+    t.expect_none()
+
+
+# Writes that change nothing send nothing (Redis signals a key only when
+# the command modified it).
+NOOPS = [
+    ("rename-to-itself", [("SET", "k", "v")], ("RENAME", "k", "k")),
+    ("expire-nx-with-ttl", [("SET", "k", "v", "EX", "100")], ("EXPIRE", "k", "50", "NX")),
+    ("getex-without-options", [("SET", "k", "v")], ("GETEX", "k")),
+    ("getex-persist-without-ttl", [("SET", "k", "v")], ("GETEX", "k", "PERSIST")),
+    ("setrange-empty", [("SET", "k", "v")], ("SETRANGE", "k", "0", "")),
+    ("touch", [("SET", "k", "v")], ("TOUCH", "k")),
+    ("zadd-same-score", [("ZADD", "k", "1", "a")], ("ZADD", "k", "1", "a")),
+    ("zadd-nx-existing", [("ZADD", "k", "1", "a")], ("ZADD", "k", "NX", "5", "a")),
+    ("zrem-missing-member", [("ZADD", "k", "1", "a")], ("ZREM", "k", "nope")),
+    ("zremrangebyscore-none", [("ZADD", "k", "1", "a")], ("ZREMRANGEBYSCORE", "k", "5", "6")),
+    ("hsetnx-existing-field", [("HSET", "k", "f", "v")], ("HSETNX", "k", "f", "x")),
+    ("smove-missing-member", [("SADD", "k", "a")], ("SMOVE", "k", "other", "nope")),
+    ("lrem-nothing", [("RPUSH", "k", "a")], ("LREM", "k", "0", "nope")),
+    ("linsert-missing-pivot", [("RPUSH", "k", "a")], ("LINSERT", "k", "BEFORE", "nope", "x")),
+    ("lpushx-missing-key", [], ("LPUSHX", "k", "x")),
+    ("spop-missing-key", [], ("SPOP", "k")),
+    pytest.param([("SADD", "k", "a")], ("SADD", "k", "a"), id="sadd-existing-member",
+                 marks=hearth_bug("SADD of existing members invalidates the set (and dirties WATCH); Redis "
+                                  "signals nothing when no member was added")),
+    pytest.param([("SADD", "k", "a")], ("SREM", "k", "nope"), id="srem-missing-member",
+                 marks=hearth_bug("SREM of missing members invalidates the set; Redis signals nothing")),
+    pytest.param([("HSET", "k", "f", "v")], ("HDEL", "k", "nope"), id="hdel-missing-field",
+                 marks=hearth_bug("HDEL of missing fields invalidates the hash; Redis signals nothing")),
+    pytest.param([("HSET", "k", "f", "v")], ("HPERSIST", "k", "FIELDS", "1", "f"), id="hpersist-without-ttl",
+                 marks=[pytest.mark.redis74,
+                        hearth_bug("HPERSIST of a field without TTL invalidates the hash; Redis signals nothing")]),
+    pytest.param([("HSET", "k", "f", "v")], ("HEXPIRE", "k", "100", "GT", "FIELDS", "1", "f"), id="hexpire-gt-unmet",
+                 marks=[pytest.mark.redis74,
+                        hearth_bug("HEXPIRE that sets no TTL (GT unmet) invalidates the hash; Redis signals "
+                                   "nothing")]),
+    pytest.param([("HSET", "k", "f", "v")], ("HEXPIRE", "k", "100", "FIELDS", "1", "nope"),
+                 id="hexpire-missing-field",
+                 marks=[pytest.mark.redis74,
+                        hearth_bug("HEXPIRE of missing fields invalidates the hash; Redis signals nothing")]),
+]
+
+
+@pytest.mark.parametrize("setup,write", [_case_params(c) for c in NOOPS])
+def test_write_that_changes_nothing_sends_nothing(track, w, setup, write):
+    t = track()
+    for c in setup:
+        w.call(*c)
+    t.call("EXISTS", "k")
+    reply = w.cmd(*write)
+    assert reply.kind != "-", reply
     t.expect_none()
 
 
@@ -427,6 +517,110 @@ def test_write_in_another_db_invalidates_a_reader_of_db0(track, w):
     t.expect(["k"])
 
 
+def test_read_in_another_db_is_invalidated_by_a_write_in_db0(track, w):
+    t = track()
+    t.call("SELECT", "5")
+    t.call("GET", "k")
+    w.call("SET", "k", "v")  # db 0
+    t.expect(["k"])
+
+
+def test_flushall_async_sends_null(track, w):
+    t = track()
+    assert w.call("FLUSHALL", "ASYNC") == "OK"
+    t.expect(None)
+
+
+def test_binary_key_names_come_back_exactly(track, w):
+    t = track()
+    key = b"a\x00b\r\n\xff"
+    t.call("GET", key)
+    w.call("SET", key, "v")
+    frame = t.sink.read()
+    keys = frame.value[1] if frame.kind == ">" else frame.value[2]
+    assert keys == Frame("*", [Frame("$", key)])
+
+
+def test_reads_inside_exec_are_tracked(track, w):
+    t = track()
+    t.call("MULTI")
+    t.call("GET", "a")
+    t.call("MGET", "b", "c")
+    t.call("EXEC")
+    w.call("MSET", "a", "1", "b", "2", "c", "3", "d", "4")
+    assert t.expect_pushes(3) == [["a"], ["b"], ["c"]]
+    t.expect_none()
+
+
+def test_writes_of_other_types_are_seen_by_readers_of_the_key(track, w):
+    t = track()
+    t.call("HGET", "h", "f")
+    t.call("SMEMBERS", "s")
+    t.call("LRANGE", "l", "0", "-1")
+    t.call("ZRANGE", "z", "0", "-1")
+    w.call("HSET", "h", "f", "v")
+    w.call("SADD", "s", "m")
+    w.call("RPUSH", "l", "x")
+    w.call("ZADD", "z", "1", "m")
+    assert t.expect_pushes(4) == [["h"], ["s"], ["l"], ["z"]]
+
+
+@pytest.mark.redis74
+def test_hash_field_expiry_invalidates_the_hash(track, w):
+    t = track()
+    w.call("HSET", "h", "f", "v", "g", "w")
+    t.call("HGET", "h", "g")
+    assert w.call("HPEXPIRE", "h", "50", "FIELDS", "1", "f") == [1]
+    t.expect(["h"])  # setting the TTL
+    t.call("HGET", "h", "g")
+    t.expect(["h"])  # the field's active expiry, with no command
+    assert w.call("HGETALL", "h") == ["g", "w"]
+
+
+@pytest.mark.redis74
+def test_lazy_hash_field_expiry_invalidates_the_hash(track, w, no_active_expire):
+    t = track()
+    w.call("HSET", "h", "f", "v", "g", "w")
+    w.call("HPEXPIRE", "h", "50", "FIELDS", "1", "f")
+    t.call("HGET", "h", "g")
+    time.sleep(0.2)
+    t.expect_none()
+    assert w.call("HGET", "h", "f") is None
+    t.expect(["h"])
+
+
+def test_eviction_invalidates_every_evicted_tracked_key(start_server, raw, mode):
+    s = start_server()
+    w = raw(s.port)
+    t = Tracker(lambda: raw(s.port), mode)
+    keys = [f"k{i}" for i in range(200)]
+    for k in keys:
+        w.call("SET", k, "x" * 1000)
+    for k in keys:
+        t.call("GET", k)
+    used = int(info_fields(w, "memory")["used_memory"])
+    assert w.call("CONFIG", "SET", "maxmemory-policy", "allkeys-random") == "OK"
+    assert w.call("CONFIG", "SET", "maxmemory", str(used - 100_000)) == "OK"
+    w.call("SET", "trigger", "y")
+
+    def evicted():
+        return int(info_fields(w, "stats")["evicted_keys"])
+
+    # Wait until eviction settles (Hearth may spread it over commands).
+    last, deadline = -1, time.monotonic() + 10
+    while evicted() != last and time.monotonic() < deadline:
+        last = evicted()
+        time.sleep(0.2)
+    assert last > 0
+    pushed = {k for ks in t.round_trip() for k in ks}
+    gone = {k for k in keys if w.call("EXISTS", k) == 0}
+    pushed |= {k for ks in t.round_trip() for k in ks}
+    gone_after = {k for k in keys if w.call("EXISTS", k) == 0}
+    assert gone, "nothing evicted"
+    assert gone <= pushed, f"evicted without invalidation: {sorted(gone - pushed)}"
+    assert pushed <= gone_after, f"invalidated but still there: {sorted(pushed - gone_after)}"
+
+
 # -- delivery order and NOLOOP ------------------------------------------------------
 
 
@@ -512,6 +706,43 @@ def test_push_is_sent_with_client_reply_off_and_skip(t3, w):
     assert t3.cmd("PING") == Frame("+", "PONG")
 
 
+def test_push_is_never_inside_a_reply(raw, w):
+    """Large replies (MGET of 500 keys) while another connection keeps
+    writing those keys: every frame parses, pushes only between replies."""
+    import threading
+
+    t = Tracker(raw, "resp3")
+    keys = [f"key:{i}" for i in range(500)]
+    w.call("MSET", *[x for k in keys for x in (k, "v" * 20)])
+    stop = threading.Event()
+
+    def writer():
+        i = 0
+        while not stop.is_set():
+            w.call("SET", keys[i % len(keys)], "w" * 20)
+            i += 1
+
+    th = threading.Thread(target=writer)
+    th.start()
+    try:
+        pushes = 0
+        for _ in range(100):
+            t.conn.send_cmd("MGET", *keys)
+            while True:
+                frame = t.conn.read()
+                if frame.kind == ">":
+                    assert invalidated_keys(frame, 3) is not None
+                    pushes += 1
+                    continue
+                assert frame.kind == "*" and len(frame.value) == len(keys), frame
+                assert all(f.kind == "$" for f in frame.value)
+                break
+    finally:
+        stop.set()
+        th.join()
+    assert pushes > 0
+
+
 # -- RESP2 and redirect targets -----------------------------------------------------
 
 
@@ -523,6 +754,15 @@ def test_resp2_tracking_without_redirect_is_accepted_and_gets_nothing(raw, w):
     w.call("SET", "k", "v")
     assert c.cmd("PING") == Frame("+", "PONG")
     c.assert_no_reply(0.2)
+
+
+def test_resp2_tracking_client_that_switches_to_resp3_gets_pushes(raw, w):
+    c = raw()
+    assert c.call("CLIENT", "TRACKING", "ON") == "OK"
+    c.call("GET", "k")
+    assert plain(c.cmd("HELLO", "3"))["proto"] == 3
+    w.call("SET", "k", "v")
+    assert invalidated_keys(c.read(), 3) == ["k"]
 
 
 def test_redirect_to_a_resp3_target_sends_pushes(raw, w):

@@ -303,11 +303,9 @@ fn validation_errors_have_redis_texts() {
     );
 }
 
-/// After OFF then ON, keys read under the new ON must stay tracked. Hearth
-/// queues the id for a cron sweep at OFF and the sweep then also removes the
-/// reads made after ON: the client keeps a stale value with no invalidation.
+/// After OFF then ON, keys read under the new ON must stay tracked (the
+/// cron sweep of the entries of the OFF session once removed them too).
 #[test]
-#[ignore = "server bug: CLIENT TRACKING OFF then ON loses reads made after ON (cron sweep of the 'dead' id)"]
 fn tracking_off_then_on_keeps_new_reads_tracked() {
     let s = Server::new();
     let mut c = s.raw3();
