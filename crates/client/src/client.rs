@@ -20,6 +20,7 @@ use parking_lot::{Mutex, RwLock};
 use rand::Rng;
 use tokio::sync::{oneshot, watch};
 
+use crate::blocking::BlockingPool;
 use crate::cache::{Begin, NearCache, NearCacheEvent, NearCacheStats, Read, SystemClock};
 use crate::cmd::{Cmd, Writes};
 use crate::config::{ClientBuilder, Config};
@@ -50,6 +51,7 @@ pub(crate) struct Inner {
     /// Bumped each time a new connection is published.
     generation: watch::Sender<u64>,
     last_error: Mutex<Option<Error>>,
+    pub(crate) blocking: BlockingPool,
 }
 
 impl std::fmt::Debug for Client {
@@ -73,9 +75,16 @@ impl Client {
     pub(crate) async fn connect_with(config: Config) -> Result<Client> {
         let cache = config.near_cache.as_ref().map(|c| Arc::new(NearCache::new(c, Arc::new(SystemClock))));
         let first = connect_once(&config, cache.as_ref()).await?;
+        let config_blocking = config.blocking_pool_size;
         let (generation, _) = watch::channel(0);
-        let inner =
-            Arc::new(Inner { config, cache, slot: RwLock::new(None), generation, last_error: Mutex::new(None) });
+        let inner = Arc::new(Inner {
+            config,
+            cache,
+            slot: RwLock::new(None),
+            generation,
+            last_error: Mutex::new(None),
+            blocking: BlockingPool::new(config_blocking),
+        });
         let shared = Arc::clone(first.shared());
         inner.publish(first);
         tokio::spawn(supervise(Arc::downgrade(&inner), shared));
@@ -271,7 +280,7 @@ impl Client {
         self.send(out.freeze(), cmds.len(), writes).await
     }
 
-    async fn wait<T>(&self, rx: oneshot::Receiver<Result<T>>) -> Result<T> {
+    pub(crate) async fn wait<T>(&self, rx: oneshot::Receiver<Result<T>>) -> Result<T> {
         let reply = async {
             rx.await.unwrap_or_else(|_| Err(Error::Disconnected("the connection closed before the reply".into())))
         };
@@ -347,7 +356,7 @@ impl Inner {
 }
 
 /// Opens a connection (with tracking when the near cache is on).
-async fn connect_once(config: &Config, cache: Option<&Arc<NearCache>>) -> Result<Conn> {
+pub(crate) async fn connect_once(config: &Config, cache: Option<&Arc<NearCache>>) -> Result<Conn> {
     let tracking = cache.and(config.near_cache.as_ref()).map(|c| &c.mode);
     let opened = conn::open(config, tracking).await?;
     Ok(Conn::start(opened, cache.cloned()))

@@ -104,6 +104,10 @@ impl Cmd {
             b"FLUSHALL" | b"FLUSHDB" | b"SWAPDB" => Writes::All,
             b"DEL" | b"UNLINK" | b"TOUCH" => Writes::Keys(from(1)),
             b"MSET" | b"MSETNX" => Writes::Keys(a.iter().skip(1).step_by(2).cloned().collect()),
+            // Every argument but the trailing timeout.
+            b"BLPOP" | b"BRPOP" | b"BZPOPMIN" | b"BZPOPMAX" => {
+                Writes::Keys(a.iter().skip(1).take(a.len().saturating_sub(2)).cloned().collect())
+            }
             b"RENAME" | b"RENAMENX" | b"COPY" | b"SMOVE" | b"LMOVE" | b"RPOPLPUSH" | b"BLMOVE" | b"BRPOPLPUSH" => {
                 Writes::Keys(a.iter().skip(1).take(2).cloned().collect())
             }
@@ -174,6 +178,7 @@ mod tests {
         assert_eq!(keys(cmd("DEL").args(["a", "b", "c"]).writes()), ["a", "b", "c"]);
         assert_eq!(keys(cmd("rename").args(["a", "b"]).writes()), ["a", "b"]);
         assert_eq!(keys(cmd("BITOP").args(["AND", "dst", "x"]).writes()), ["dst"]);
+        assert_eq!(keys(cmd("BLPOP").args(["a", "b", "0"]).writes()), ["a", "b"]);
         assert_eq!(keys(cmd("hset").args(["h", "f", "v"]).writes()), ["h"]);
         assert_eq!(cmd("GET").arg("a").writes(), Writes::None);
         assert_eq!(cmd("flushall").writes(), Writes::All);

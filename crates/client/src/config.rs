@@ -147,6 +147,7 @@ pub struct Config {
     pub(crate) reconnect_min: Duration,
     pub(crate) reconnect_max: Duration,
     pub(crate) near_cache: Option<NearCacheConfig>,
+    pub(crate) blocking_pool_size: usize,
 }
 
 impl Config {
@@ -160,6 +161,7 @@ impl Config {
             reconnect_min: Duration::from_millis(20),
             reconnect_max: Duration::from_secs(2),
             near_cache: None,
+            blocking_pool_size: 4,
         }
     }
 }
@@ -228,6 +230,14 @@ impl ClientBuilder {
             c.reconnect_min = min;
             c.reconnect_max = max.max(min);
         })
+    }
+
+    /// Connections kept for blocking commands ([`crate::Client::blocking`],
+    /// `BLPOP`, ...), which would stall every other task on the shared
+    /// connection. At most this many blocking calls run at once; more wait.
+    /// Default 4.
+    pub fn blocking_pool_size(self, size: usize) -> Self {
+        self.set(|c| c.blocking_pool_size = size.max(1))
     }
 
     /// Turns on the near cache (needs a RESP3 server: Redis 6+ or Hearth).

@@ -38,6 +38,7 @@
 //! # Ok(()) }
 //! ```
 
+mod blocking;
 mod cache;
 mod client;
 mod cmd;

@@ -325,3 +325,27 @@ both!(reconnects_after_server_restart, |mut server: common::Server| async move {
     assert_eq!(c.get::<Option<String>>("after").await.unwrap().as_deref(), Some("2"));
     assert_eq!(c.get::<Option<String>>("before").await.unwrap(), None, "the restarted server starts empty");
 });
+
+both!(blocking_commands_use_pooled_connections, |server: common::Server| async move {
+    let c = Client::builder(&server.url()).blocking_pool_size(2).connect().await.unwrap();
+    if !common::supports(&c, "blpop").await {
+        return;
+    }
+    let waiter = {
+        let c = c.clone();
+        tokio::spawn(async move { c.blpop::<_, String>(&["jobs"], Duration::from_secs(5)).await })
+    };
+    // The shared connection is not stalled behind the blocked BLPOP.
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let t = std::time::Instant::now();
+    c.ping().await.unwrap();
+    assert!(t.elapsed() < Duration::from_secs(1));
+    c.rpush("jobs", "job-1").await.unwrap();
+    assert_eq!(waiter.await.unwrap().unwrap(), Some(("jobs".to_string(), "job-1".to_string())));
+    // Timing out yields None; the connection is reused.
+    let none = c.brpop::<_, String>(&["empty"], Duration::from_millis(200)).await.unwrap();
+    assert_eq!(none, None);
+    let popped: Option<(String, String)> =
+        c.blocking(cmd("BLPOP").arg("jobs").arg("empty").arg("0.1"), Duration::from_millis(100)).await.unwrap();
+    assert_eq!(popped, None);
+});

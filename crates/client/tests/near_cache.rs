@@ -304,3 +304,16 @@ both!(events_report_invalidations_and_flushes, |server: common::Server| async mo
     let e = tokio::time::timeout(Duration::from_secs(5), events.next()).await.unwrap().unwrap();
     assert_eq!(e, NearCacheEvent::Flushed);
 });
+
+both!(blocking_pops_drop_local_copies, |server: common::Server| async move {
+    let c = cached(&server, NearCacheConfig::default()).await;
+    if !common::supports(&c, "blpop").await {
+        return;
+    }
+    c.rpush("q", ["a", "b"]).await.unwrap();
+    assert_eq!(c.lrange::<Vec<String>>("q", 0, -1).await.unwrap(), ["a", "b"]);
+    assert_eq!(c.lrange::<Vec<String>>("q", 0, -1).await.unwrap(), ["a", "b"]);
+    let popped = c.blpop::<_, String>(&["q"], Duration::from_secs(1)).await.unwrap();
+    assert_eq!(popped, Some(("q".to_string(), "a".to_string())));
+    assert_eq!(c.lrange::<Vec<String>>("q", 0, -1).await.unwrap(), ["b"], "read-your-writes after a blocking pop");
+});
