@@ -68,6 +68,12 @@ impl Big {
                 id
             }
             None => {
+                // Grow by an eighth rather than doubling: the arena is the
+                // largest part of a big set, and a doubled vector would
+                // leave up to half of it unused.
+                if self.items.len() == self.items.capacity() {
+                    self.items.reserve_exact((self.items.len() / 8).max(16));
+                }
                 self.items.push(item);
                 (self.items.len() - 1) as u32
             }

@@ -245,6 +245,7 @@ impl ZSet {
         }
         match self {
             ZSet::Pack(p) => p.remove_ranks(start, end),
+            ZSet::Big(b) if start == 0 && end == b.len() => **b = Big::default(),
             ZSet::Big(b) => {
                 let doomed: Vec<Vec<u8>> = b.walk(start, false).take(end - start).map(|(m, _)| m.to_vec()).collect();
                 for m in &doomed {

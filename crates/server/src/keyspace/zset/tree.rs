@@ -12,8 +12,10 @@
 
 use super::pack::key_less;
 
-/// Most entries a node holds before it splits.
-const CAP: usize = 64;
+/// Most entries a node holds; a node briefly holds one more before it
+/// splits, so its vectors hold `CAP + 1` = 64 `u32`s: 256 bytes, exactly a
+/// jemalloc size class.
+const CAP: usize = 63;
 /// A non-root node with fewer entries is merged or rebalanced.
 const MIN: usize = CAP / 4;
 /// No node.
