@@ -52,10 +52,13 @@ pub struct Waiter {
     pub unblock: Mutex<Option<Unblock>>,
 }
 
+/// Waiters of each (db, key), in arrival order.
+type Queues = HashMap<(usize, Bytes), VecDeque<Arc<Waiter>>>;
+
 /// Waiters by (db, key), in arrival order.
 #[derive(Default)]
 pub struct Blocking {
-    queues: Mutex<HashMap<(usize, Bytes), VecDeque<Arc<Waiter>>>>,
+    queues: Mutex<Queues>,
     by_client: Mutex<HashMap<u64, Arc<Waiter>>>,
     blocked: AtomicUsize,
 }

@@ -136,6 +136,10 @@ pub const MAXMEMORY_POLICIES: &[&str] = &[
     "noeviction",
 ];
 
+/// Hearth's own policies, accepted beside Redis's (the error text for a bad
+/// value lists Redis's, as clients expect).
+pub const HEARTH_POLICIES: &[&str] = &["allkeys-s3fifo", "volatile-s3fifo"];
+
 const I32: i64 = i32::MAX as i64;
 
 /// Every parameter Hearth knows.
@@ -171,7 +175,17 @@ pub fn params() -> &'static [Param] {
                 set: |c, v| c.output_limits.apply(v),
             },
             mem_param!("maxmemory", maxmemory, i64::MAX as u64),
-            enum_param!("maxmemory-policy", maxmemory_policy, MAXMEMORY_POLICIES),
+            Param {
+                name: "maxmemory-policy",
+                alias: None,
+                immutable: false,
+                get: |c| c.maxmemory_policy.to_string(),
+                set: |c, v| {
+                    c.maxmemory_policy = one_of(v, MAXMEMORY_POLICIES)
+                        .or_else(|e| HEARTH_POLICIES.iter().find(|p| p.eq_ignore_ascii_case(v)).copied().ok_or(e))?;
+                    Ok(())
+                },
+            },
             int_param!("maxmemory-samples", maxmemory_samples, 1, 64),
             int_param!("maxmemory-eviction-tenacity", maxmemory_eviction_tenacity, 0, 100),
             int_param!("lfu-log-factor", lfu_log_factor, 0, I32),

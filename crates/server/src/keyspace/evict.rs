@@ -40,6 +40,10 @@ pub enum Policy {
     VolatileRandom,
     /// The key with the nearest expire time.
     VolatileTtl,
+    /// Hearth's sampled S3-FIFO among all keys (see `s3fifo.rs`).
+    AllKeysS3Fifo,
+    /// Sampled S3-FIFO among keys with a TTL.
+    VolatileS3Fifo,
 }
 
 impl Policy {
@@ -53,13 +57,27 @@ impl Policy {
             "volatile-lfu" => Policy::VolatileLfu,
             "volatile-random" => Policy::VolatileRandom,
             "volatile-ttl" => Policy::VolatileTtl,
+            "allkeys-s3fifo" => Policy::AllKeysS3Fifo,
+            "volatile-s3fifo" => Policy::VolatileS3Fifo,
             _ => Policy::NoEviction,
         }
     }
 
     /// Whether only keys with a TTL may be evicted.
     pub fn volatile_only(self) -> bool {
-        matches!(self, Policy::VolatileLru | Policy::VolatileLfu | Policy::VolatileRandom | Policy::VolatileTtl)
+        matches!(
+            self,
+            Policy::VolatileLru
+                | Policy::VolatileLfu
+                | Policy::VolatileRandom
+                | Policy::VolatileTtl
+                | Policy::VolatileS3Fifo
+        )
+    }
+
+    /// Whether entries carry S3-FIFO state.
+    pub fn is_s3fifo(self) -> bool {
+        matches!(self, Policy::AllKeysS3Fifo | Policy::VolatileS3Fifo)
     }
 
     /// Whether entries carry LFU counters instead of LRU stamps.
@@ -82,6 +100,8 @@ pub enum Access {
         /// lfu-decay-time (minutes per halving step).
         decay: u32,
     },
+    /// S3-FIFO state (insertion stamp, main bit, 2-bit frequency).
+    S3Fifo,
 }
 
 /// Redis's LFU_INIT_VAL: new keys start at 5 so they are not evicted at once.
@@ -89,8 +109,9 @@ const LFU_INIT: u32 = 5;
 
 impl Access {
     /// The field a new entry starts with.
-    pub fn initial(self) -> u32 {
+    pub fn initial(self, key_hash: u64) -> u32 {
         match self {
+            Access::S3Fifo => super::s3fifo::initial(key_hash),
             Access::Lru(c) => c,
             Access::Lfu { minutes, .. } => ((minutes as u32) << 8) | LFU_INIT,
         }
@@ -99,6 +120,7 @@ impl Access {
     /// The field after one access to an entry whose field was `old`.
     pub fn touched(self, old: u32) -> u32 {
         match self {
+            Access::S3Fifo => super::s3fifo::touched(old),
             Access::Lru(c) => c,
             Access::Lfu { minutes, log_factor, decay } => {
                 let counter = lfu_decayed(old, minutes, decay);
@@ -202,6 +224,7 @@ fn score(e: &EntryRef<'_>, p: &EvictParams) -> u64 {
         Policy::AllKeysLru | Policy::VolatileLru => crate::clock::idle_seconds(p.now, e.lru()),
         Policy::AllKeysLfu | Policy::VolatileLfu => 255 - lfu_decayed(e.lru(), lfu_minutes(p.now), p.lfu_decay) as u64,
         Policy::VolatileTtl => u64::MAX - e.expire_at().unwrap_or(i64::MAX) as u64,
+        Policy::AllKeysS3Fifo | Policy::VolatileS3Fifo => 0,
         _ => rand::random::<u32>() as u64,
     }
 }
@@ -211,6 +234,9 @@ impl Evictor {
     pub fn evict_one(&self, ks: &Keyspace, p: &EvictParams) -> bool {
         if p.policy == Policy::NoEviction {
             return false;
+        }
+        if p.policy.is_s3fifo() {
+            return (0..16).any(|_| self.evict_s3fifo(ks, p));
         }
         for _ in 0..4 {
             self.sample_into_pool(ks, p);
@@ -256,11 +282,50 @@ impl Evictor {
         pool.drain(..excess);
     }
 
+    /// One sampling round of the S3-FIFO approximation: examined keys are
+    /// promoted or given their second chance in place; the best candidate
+    /// of the round is evicted (false if the round found none).
+    fn evict_s3fifo(&self, ks: &Keyspace, p: &EvictParams) -> bool {
+        let mut best: Option<Candidate> = None;
+        let dbs = ks.databases();
+        let mut sampled = 0;
+        for _ in 0..p.samples * 8 {
+            if sampled >= p.samples {
+                break;
+            }
+            let (db, idx) = (rand::random::<usize>() % dbs, rand::random::<usize>() % SHARDS);
+            ks.with_shard(db, idx, |s| {
+                if s.is_empty() || (p.policy.volatile_only() && s.expires() == 0) {
+                    return;
+                }
+                let Some(slot) = s.random_slot(rand::random()) else { return };
+                let e = s.entry(slot);
+                if p.policy.volatile_only() && e.expire_at().is_none() {
+                    return;
+                }
+                sampled += 1;
+                match super::s3fifo::examine(e.lru()) {
+                    super::s3fifo::Examined::Candidate(score) => {
+                        if best.as_ref().is_none_or(|b| score > b.score) {
+                            best = Some(Candidate { score, db, key: Bytes::copy_from_slice(e.key()) });
+                        }
+                    }
+                    super::s3fifo::Examined::Spared(field) => s.set_access_field(slot, field),
+                }
+            });
+        }
+        match best {
+            Some(c) => self.evict_key(ks, c.db, &c.key),
+            None => false,
+        }
+    }
+
     fn evict_key(&self, ks: &Keyspace, db: usize, key: &[u8]) -> bool {
         let h = hash_key(key);
         let removed = ks.with_shard(db, shard_of(h), |s| match s.find_raw(h, key) {
             Some(slot) => {
-                s.remove_slot(slot);
+                let field = s.remove_slot(slot).lru();
+                super::s3fifo::evicted(field, h);
                 true
             }
             None => false,

@@ -18,6 +18,7 @@ pub mod hash_expire;
 mod hash_pack;
 pub mod list;
 mod object;
+pub mod s3fifo;
 pub mod set;
 mod set_pack;
 mod set_table;
@@ -134,6 +135,7 @@ impl Guards {
 
     /// Locks the shards of `keys` in database `db`.
     pub fn ensure_keys<'k>(&mut self, ks: &'static Keyspace, db: usize, keys: impl Iterator<Item = &'k [u8]>) {
+        // The common case, one key and nothing held: lock it directly.
         let mut wanted = std::mem::take(&mut self.scratch);
         wanted.clear();
         wanted.extend(keys.map(|k| (db, shard_of(hash_key(k)))));

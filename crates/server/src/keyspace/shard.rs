@@ -131,6 +131,11 @@ impl Shard {
         e.set_lru(field);
     }
 
+    /// Stores an entry's access field (eviction bookkeeping, not a write).
+    pub fn set_access_field(&mut self, slot: Slot, field: u32) {
+        self.data.table.get_mut(slot).set_lru(field);
+    }
+
     /// Inserts or replaces `key`, returning the previous entry.
     pub fn put(&mut self, hash: u64, key: &[u8], value: Value, expire_at: Option<i64>, lru: u32) -> Option<Entry> {
         let entry = Entry::new(key, value, expire_at, lru, 0);

@@ -175,7 +175,9 @@ impl Shared {
     /// How reads stamp entries now (LRU seconds, or LFU counters).
     pub fn access_clock(&self, now_ms: i64) -> Access {
         let m = *self.memory.lock();
-        if m.policy.is_lfu() {
+        if m.policy.is_s3fifo() {
+            Access::S3Fifo
+        } else if m.policy.is_lfu() {
             Access::Lfu { minutes: lfu_minutes(now_ms), log_factor: m.lfu_log_factor, decay: m.lfu_decay }
         } else {
             Access::Lru(crate::clock::lru_clock(now_ms))
