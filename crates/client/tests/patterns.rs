@@ -315,3 +315,33 @@ both!(capped_list_keeps_the_newest_items, |server: common::Server| async move {
     assert!(ttl > 3_500_000 && ttl <= 3_600_000, "{ttl}");
     assert!(append_capped(&c, "chat", "x", 0, Duration::from_secs(1)).await.is_err());
 });
+
+both!(stale_while_revalidate_serves_stale_and_refreshes_once, |server: common::Server| async move {
+    let cache = Arc::new(CacheAside::new(client(&server).await).stale_while_revalidate(Duration::from_secs(5)));
+    let calls = Arc::new(AtomicUsize::new(0));
+    let load = |value: &'static str| {
+        let calls = calls.clone();
+        move || async move {
+            calls.fetch_add(1, Ordering::SeqCst);
+            tokio::time::sleep(Duration::from_millis(100)).await;
+            Ok::<_, std::io::Error>(Some(value.to_string()))
+        }
+    };
+    let ttl = Duration::from_millis(200);
+    assert_eq!(cache.get_or_refresh("swr", ttl, load("v1")).await.unwrap().as_deref(), Some("v1"));
+    assert_eq!(cache.get_or_refresh("swr", ttl, load("unused")).await.unwrap().as_deref(), Some("v1"), "fresh");
+    assert_eq!(calls.load(Ordering::SeqCst), 1);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    // Past the TTL, inside the window: stale value at once, one refresh.
+    let mut tasks = Vec::new();
+    for _ in 0..20 {
+        let (cache, load) = (cache.clone(), load("v2"));
+        tasks.push(tokio::spawn(async move { cache.get_or_refresh("swr", ttl, load).await.unwrap() }));
+    }
+    for t in tasks {
+        assert_eq!(t.await.unwrap().as_deref(), Some("v1"));
+    }
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(calls.load(Ordering::SeqCst), 2, "one background refresh for 20 stale reads");
+    assert_eq!(cache.get_or_refresh("swr", ttl, load("unused")).await.unwrap().as_deref(), Some("v2"));
+});

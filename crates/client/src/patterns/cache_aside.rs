@@ -12,7 +12,9 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use hearth_resp::Frame;
+use parking_lot::Mutex;
 use rand::Rng;
+use std::collections::HashSet;
 
 use super::flight::{Flights, Outcome};
 use crate::cmd::Cmd;
@@ -46,6 +48,8 @@ pub struct CacheAside {
     jitter: f64,
     absent: Bytes,
     flights: Flights,
+    stale_window: Duration,
+    refreshing: Arc<Mutex<HashSet<Bytes>>>,
 }
 
 /// Why [`CacheAside::set_through`] failed.
@@ -70,6 +74,8 @@ impl CacheAside {
             jitter: 0.0,
             absent: Bytes::from_static(ABSENT),
             flights: Flights::default(),
+            stale_window: Duration::ZERO,
+            refreshing: Arc::default(),
         }
     }
 
@@ -84,6 +90,15 @@ impl CacheAside {
     /// keys loaded together do not expire together. Default 0.
     pub fn jitter(mut self, fraction: f64) -> Self {
         self.jitter = fraction.clamp(0.0, 1.0);
+        self
+    }
+
+    /// Stale-while-revalidate for [`CacheAside::get_or_refresh`]: values
+    /// are kept `window` past their TTL; a read in that window gets the
+    /// stale value at once while one background load refreshes it. Default
+    /// zero (off).
+    pub fn stale_while_revalidate(mut self, window: Duration) -> Self {
+        self.stale_window = window;
         self
     }
 
@@ -173,6 +188,64 @@ impl CacheAside {
                 Err(e)
             }
         }
+    }
+
+    /// Like [`CacheAside::get_or_load`], with stale-while-revalidate (see
+    /// [`CacheAside::stale_while_revalidate`]): a value past its TTL but
+    /// within the window is returned at once, and a single background task
+    /// (per key, across callers) runs `loader` to refresh it. Misses load
+    /// inline with single flight. Costs one extra `PTTL` per cached read.
+    pub async fn get_or_refresh<V, E, F, Fut>(
+        &self,
+        key: impl ToArg,
+        ttl: Duration,
+        loader: F,
+    ) -> Result<Option<V>, Arc<E>>
+    where
+        V: ToArg + FromFrame + Send + 'static,
+        E: Send + Sync + 'static,
+        F: FnOnce() -> Fut + Send + 'static,
+        Fut: Future<Output = Result<Option<V>, E>> + Send + 'static,
+    {
+        let key = key.to_arg();
+        let window = self.stale_window;
+        let total = ttl + window;
+        let probe = self
+            .client
+            .pipeline()
+            .cmd(Cmd::new("GET").arg(key.clone()))
+            .cmd(Cmd::new("PTTL").arg(key.clone()))
+            .query::<(Option<Bytes>, i64)>()
+            .await;
+        let (value, pttl) = match probe {
+            Ok((Some(v), pttl)) => (v, pttl),
+            _ => return self.get_or_load(key, total, loader).await,
+        };
+        let stale = pttl >= 0 && (pttl as u128) <= window.as_millis();
+        if stale && self.refreshing.lock().insert(key.clone()) {
+            let (client, refreshing, absent) = (self.client.clone(), Arc::clone(&self.refreshing), self.absent.clone());
+            let (negative, fresh_for) = (self.negative_ttl, self.ttl(ttl) + window);
+            tokio::spawn(async move {
+                let px = |d: Duration| d.as_millis().max(1) as u64;
+                let set = |v: Bytes, d: Duration| Cmd::new("SET").arg(key.clone()).arg(v).arg("PX").arg(px(d));
+                match loader().await {
+                    Ok(Some(v)) => {
+                        let _ = client.query::<()>(set(v.to_arg(), fresh_for)).await;
+                    }
+                    Ok(None) => {
+                        let _ = match negative {
+                            Some(neg) => client.query::<()>(set(absent, neg)).await,
+                            None => client.del(key.clone()).await.map(|_| ()),
+                        };
+                    }
+                    // Keep serving the stale value until it expires.
+                    Err(_) => {}
+                }
+                refreshing.lock().remove(&key);
+            });
+        }
+        let outcome = if value == self.absent { Outcome::Absent } else { Outcome::Value(value) };
+        decode(outcome, || async { Ok::<Option<V>, E>(None) }).await
     }
 
     /// Write-through: `writer` stores `value` in the system of record; only

@@ -2,7 +2,8 @@
 //! stampede protection or a write-behind queue again.
 //!
 //! - [`CacheAside`]: `get_or_load` with single flight (one loader call per
-//!   key across all tasks of the process), negative caching, TTL jitter; and
+//!   key across all tasks of the process), negative caching, TTL jitter,
+//!   `get_or_refresh` for stale-while-revalidate; and
 //!   `set_through` (write-through: the system of record first, then the
 //!   cache, serialized per key with loads so the cache is never left newer
 //!   than the record by this process).
