@@ -477,6 +477,33 @@ def test_encoding_after_ltrim_and_lrem(r2, small_lists):
     assert r2.lrange("l", 0, -1) == [str(i) for i in range(10)]
 
 
+@pytest.mark.redis74
+def test_failed_linsert_and_lset_still_convert(client, small_lists):
+    # Redis checks "may grow" before looking for the pivot or the index: the
+    # list is a quicklist afterwards although nothing was added, and the
+    # failure is still not a write (WATCH holds).
+    r, other = client(2), client(2)
+    for name, fail in (
+        ("linsert", lambda: other.linsert("l", "BEFORE", "zz", "y" * 9000)),
+        ("lset", lambda: other.lset("l", 100, "y" * 9000)),
+    ):
+        r.delete("l")
+        r.rpush("l", "a", "b")
+        with r.pipeline() as p:
+            p.watch("l")
+            if name == "linsert":
+                assert fail() == -1
+            else:
+                with pytest.raises(redis.ResponseError, match="index out of range"):
+                    fail()
+            assert r.object("encoding", "l") == "quicklist", name
+            p.multi()
+            p.lrange("l", 0, -1)
+            assert p.execute() == [["a", "b"]], name
+        r.rpop("l")
+        assert r.object("encoding", "l") == "listpack", name
+
+
 def test_big_lists_keep_order(r2):
     n = 20000
     r2.rpush("l", *range(n))

@@ -1,10 +1,10 @@
 //! Changing lists in the middle: LSET LINSERT LREM LTRIM.
 //!
 //! Redis runs its "may grow" conversion check before LSET and LINSERT even
-//! when they then fail (index out of range, pivot missing). Hearth checks
-//! first and leaves a failed command without effect, so that it does not
-//! count as a write of the key (WATCH, client tracking); the only trace of
-//! the difference would be `OBJECT ENCODING` after such a failure.
+//! when they then fail (index out of range, pivot missing), without
+//! counting a write of the key. Such a failure only records the conversion
+//! (`List::note_grow`, through a shared reference) so that WATCH and client
+//! tracking see no write while `OBJECT ENCODING` reports what Redis does.
 
 use hearth_resp::{Args, Frame};
 
@@ -19,10 +19,10 @@ pub fn lset(ctx: &mut Ctx<'_>, args: Args<'_>) -> Frame {
     let (key, value) = (args.get(1), args.get(3));
     let fill = fill(ctx);
     let mut db = ctx.db();
-    let len = match read_list(&mut db, key) {
+    let list = match read_list(&mut db, key) {
         Err(e) => return e,
         Ok(None) => return err(NO_SUCH_KEY),
-        Ok(Some(l)) => l.len() as i64,
+        Ok(Some(l)) => l,
     };
     // Redis 7.2+ passes the index to listTypeReplaceAtIndex as a C `int`:
     // 4294967296 addresses element 0 and 9223372036854775807 the last one.
@@ -30,7 +30,9 @@ pub fn lset(ctx: &mut Ctx<'_>, args: Args<'_>) -> Frame {
         Ok(i) => i as i32 as i64,
         Err(e) => return e,
     };
+    let len = list.len() as i64;
     if index >= len || index < -len {
+        list.note_grow(fill, value.len(), 1);
         return err("ERR index out of range");
     }
     modify_list(&mut db, key, |l| {
@@ -55,7 +57,10 @@ pub fn linsert(ctx: &mut Ctx<'_>, args: Args<'_>) -> Frame {
     match read_list(&mut db, key) {
         Err(e) => return e,
         Ok(None) => return Frame::Integer(0),
-        Ok(Some(l)) if !l.iter_at(0, false).any(|e| e.eq_bytes(pivot)) => return Frame::Integer(-1),
+        Ok(Some(l)) if !l.iter_at(0, false).any(|e| e.eq_bytes(pivot)) => {
+            l.note_grow(fill, value.len(), 1);
+            return Frame::Integer(-1);
+        }
         Ok(Some(_)) => {}
     }
     let len = modify_list(&mut db, key, |l| {

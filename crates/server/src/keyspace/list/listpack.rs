@@ -13,6 +13,8 @@
 //! This module knows nothing about lists as a whole (see `quicklist.rs` and
 //! `mod.rs`).
 
+use std::sync::atomic::{AtomicI32, Ordering};
+
 use bytes::Bytes;
 
 /// Bytes of Redis's listpack header (total bytes + element count) plus the
@@ -259,17 +261,56 @@ fn decode(b: &[u8]) -> Elem<'_> {
     }
 }
 
+/// No conversion pending (see [`Listpack::pending_conversion`]).
+const NO_CONVERSION: i32 = i32::MIN;
+
 /// A packed run of elements (Redis listpack entries, without the header).
-#[derive(Debug, Clone, Default)]
+#[derive(Debug)]
 pub struct Listpack {
     buf: Vec<u8>,
     len: u32,
+    /// A conversion to quicklist that Redis would already have made, with
+    /// the fill to use, recorded by a command that changed nothing else
+    /// (see `List::note_grow`). Atomic only so that it can be set through a
+    /// shared reference; it sits in what would be padding.
+    pending: AtomicI32,
+}
+
+impl Default for Listpack {
+    fn default() -> Self {
+        Listpack { buf: Vec::new(), len: 0, pending: AtomicI32::new(NO_CONVERSION) }
+    }
+}
+
+impl Clone for Listpack {
+    fn clone(&self) -> Self {
+        let pending = AtomicI32::new(self.pending.load(Ordering::Relaxed));
+        Listpack { buf: self.buf.clone(), len: self.len, pending }
+    }
 }
 
 impl Listpack {
     /// An empty listpack.
     pub fn new() -> Listpack {
         Listpack::default()
+    }
+
+    /// The fill of a conversion to quicklist recorded by
+    /// [`Listpack::set_pending_conversion`], if any.
+    pub fn pending_conversion(&self) -> Option<i64> {
+        let fill = self.pending.load(Ordering::Relaxed);
+        (fill != NO_CONVERSION).then_some(fill as i64)
+    }
+
+    /// Forgets a recorded conversion (it is being carried out).
+    pub fn clear_pending_conversion(&mut self) {
+        *self.pending.get_mut() = NO_CONVERSION;
+    }
+
+    /// Records that this listpack is logically a quicklist with `fill`
+    /// (clamped to a C int by the caller).
+    pub fn set_pending_conversion(&self, fill: i64) {
+        self.pending.store(fill.clamp(NO_CONVERSION as i64 + 1, i32::MAX as i64) as i32, Ordering::Relaxed);
     }
 
     /// Number of elements.
@@ -471,7 +512,7 @@ impl Listpack {
         let Some(p) = self.seek(at as i64) else {
             return Listpack::new();
         };
-        let tail = Listpack { buf: self.buf[p..].to_vec(), len: self.len - at as u32 };
+        let tail = Listpack { buf: self.buf[p..].to_vec(), len: self.len - at as u32, ..Listpack::default() };
         self.buf.truncate(p);
         self.buf.shrink_to_fit();
         self.len = at as u32;

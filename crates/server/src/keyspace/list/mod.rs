@@ -79,8 +79,8 @@ impl List {
     /// The `OBJECT ENCODING` name.
     pub fn encoding(&self) -> &'static str {
         match self {
-            List::Listpack(_) => "listpack",
-            List::Quicklist(_) => "quicklist",
+            List::Listpack(lp) if lp.pending_conversion().is_none() => "listpack",
+            _ => "quicklist",
         }
     }
 
@@ -96,6 +96,7 @@ impl List {
     /// elements of `add_bytes` total bytes are added (Redis's
     /// `listTypeTryConversionAppend`); call before adding.
     pub fn prepare_grow(&mut self, fill: i64, add_bytes: usize, add_len: usize) {
+        self.settle();
         let fill = clamp_fill(fill);
         if let List::Listpack(lp) = self {
             if quicklist::exceeds_limit(fill, lp.bytes() + add_bytes, lp.len() + add_len) {
@@ -105,10 +106,38 @@ impl List {
         }
     }
 
+    /// [`List::prepare_grow`] for a command that then adds nothing (LINSERT
+    /// without its pivot, LSET out of range): Redis converts anyway. Done
+    /// through a shared reference, so that such a command is not a write of
+    /// the key (WATCH, tracking); the conversion is only recorded, reported
+    /// by [`List::encoding`] and carried out by the next change.
+    pub fn note_grow(&self, fill: i64, add_bytes: usize, add_len: usize) {
+        let fill = clamp_fill(fill);
+        if let List::Listpack(lp) = self {
+            if lp.pending_conversion().is_none()
+                && quicklist::exceeds_limit(fill, lp.bytes() + add_bytes, lp.len() + add_len)
+            {
+                lp.set_pending_conversion(fill);
+            }
+        }
+    }
+
+    /// Carries out a conversion recorded by [`List::note_grow`].
+    fn settle(&mut self) {
+        if let List::Listpack(lp) = self {
+            if let Some(fill) = lp.pending_conversion() {
+                let mut lp = std::mem::take(lp);
+                lp.clear_pending_conversion();
+                *self = List::Quicklist(Box::new(Quicklist::from_listpack(lp, fill)));
+            }
+        }
+    }
+
     /// Converts a quicklist back to a listpack when it is one packed node
     /// within half the limit (Redis's `LIST_CONV_SHRINKING`); call after
     /// removing elements.
     pub fn try_shrink(&mut self, fill: i64) {
+        self.settle();
         let List::Quicklist(ql) = self else { return };
         let Some(lp) = ql.single_listpack() else { return };
         let (sz_limit, count_limit) = quicklist::node_limit(clamp_fill(fill));
@@ -121,6 +150,7 @@ impl List {
 
     /// Adds one element at `end` without any conversion check.
     pub fn push(&mut self, end: End, v: &[u8]) {
+        self.settle();
         match (self, end) {
             (List::Listpack(lp), End::Head) => lp.push_front(v),
             (List::Listpack(lp), End::Tail) => lp.push_back(v),
@@ -131,6 +161,7 @@ impl List {
 
     /// Removes one element from `end` without any conversion check.
     pub fn pop(&mut self, end: End) -> Option<Bytes> {
+        self.settle();
         match (self, end) {
             (List::Listpack(lp), End::Head) => lp.pop_front(),
             (List::Listpack(lp), End::Tail) => lp.pop_back(),
@@ -194,6 +225,7 @@ impl List {
     /// Replaces the element at `index` (negative: from the tail); false if
     /// out of range. No conversion check (LSET does both around it).
     pub fn set(&mut self, index: i64, v: &[u8]) -> bool {
+        self.settle();
         let Some(i) = self.normalize(index) else { return false };
         match self {
             List::Listpack(lp) => {
@@ -208,6 +240,7 @@ impl List {
     /// Inserts `v` before (or after) the first element equal to `pivot`,
     /// scanning from the head; false if there is none.
     pub fn insert(&mut self, pivot: &[u8], v: &[u8], after: bool) -> bool {
+        self.settle();
         match self {
             List::Listpack(lp) => {
                 let mut p = lp.first();
@@ -228,6 +261,7 @@ impl List {
     /// Removes elements equal to `v` (LREM semantics: `count` > 0 from the
     /// head, < 0 from the tail, 0 all); returns how many were removed.
     pub fn remove(&mut self, v: &[u8], count: i64) -> usize {
+        self.settle();
         let limit = count.unsigned_abs().try_into().unwrap_or(usize::MAX);
         let from_tail = count < 0;
         match self {
@@ -238,6 +272,7 @@ impl List {
 
     /// Removes `count` elements from index `start` (non-negative).
     pub fn delete_range(&mut self, start: usize, count: usize) {
+        self.settle();
         match self {
             List::Listpack(lp) => lp.delete_range(start, count),
             List::Quicklist(ql) => ql.delete_range(start, count),

@@ -61,6 +61,26 @@ fn count_fill_converts_past_the_count_and_back_at_half() {
 }
 
 #[test]
+fn a_noted_conversion_shows_at_once_and_happens_at_the_next_change() {
+    let mut l = List::new();
+    for _ in 0..79 {
+        l.push_back(&x(100), -2);
+    }
+    l.note_grow(-2, 40, 1);
+    assert_eq!(l.encoding(), "listpack", "still fits");
+    l.note_grow(-2, 200, 1);
+    assert_eq!(l.encoding(), "quicklist");
+    assert!(matches!(l, List::Listpack(_)), "nothing converted yet");
+    let copy = l.clone();
+    assert_eq!(copy.encoding(), "quicklist");
+    assert_eq!(l.get(-1).map(|e| e.len()), Some(100));
+    l.push_back(b"a", -2);
+    assert_eq!(layout(&l), [(false, 80)], "converted, then pushed into the single node");
+    assert_eq!(l.pop_back(-2).as_deref(), Some(&b"a"[..]));
+    assert_eq!(l.encoding(), "quicklist", "79 elements are above half the limit");
+}
+
+#[test]
 fn large_elements_get_plain_nodes() {
     let mut l = List::new();
     l.push_back(b"a", -2);
