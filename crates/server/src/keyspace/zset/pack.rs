@@ -2,11 +2,18 @@
 //! `listpack`): one byte vector of `(member, score)` entries kept in
 //! `(score, member)` order.
 //!
-//! An entry is `[varint (member_len << 1 | float)][member][score]`, where the
-//! score is a zigzag varint when it is an integer Redis's `double2ll` accepts
-//! (so `-0` is stored as `0`, exactly as Redis's listpack does) and the eight
-//! little-endian bytes of the double otherwise. Lookups are linear scans,
-//! like Redis's listpack: the encoding is only used while the set is small.
+//! An entry is `[varint (member_len << 2 | kind)][member][score]`, the score
+//! stored in the smallest of three forms:
+//! - `INT`: a zigzag varint, for integers Redis's `double2ll` accepts (so
+//!   `-0` is stored as `0`, exactly as Redis's listpack does);
+//! - `DECIMAL`: a zigzag varint `m` and one byte `e`, for doubles that are
+//!   exactly `m / 10^e` with `m < 2^53` and `e <= 15` (`1.5` takes two
+//!   bytes). Decoding divides two exactly representable numbers once, which
+//!   rounds to the nearest double: the stored one, as the encoder checks;
+//! - `RAW`: the eight little-endian bytes of the double.
+//!
+//! Lookups are linear scans, like Redis's listpack: the encoding is only
+//! used while the set is small.
 //!
 //! This module owns the byte layout only; choosing between encodings is
 //! the parent module's job.
@@ -14,6 +21,12 @@
 /// Integral doubles up to this magnitude are stored as integers
 /// (`LLONG_MAX / 2`, the bound of Redis's `double2ll`).
 const INT_LIMIT: f64 = 4_611_686_018_427_387_904.0;
+/// Largest integer below which every integer is an exact double.
+const EXACT_LIMIT: f64 = 9_007_199_254_740_992.0;
+
+const INT: u64 = 0;
+const RAW: u64 = 1;
+const DECIMAL: u64 = 2;
 
 /// A packed, sorted run of `(member, score)` entries.
 #[derive(Debug, Clone, Default)]
@@ -54,6 +67,17 @@ fn get_varint(buf: &[u8], mut at: usize) -> (u64, usize) {
         }
         shift += 7;
     }
+}
+
+/// Exact powers of ten (all below 2^53).
+const POW10: [f64; 16] = [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
+
+/// `(m, e)` with `m / 10^e == score` exactly, for the smallest such `e`.
+fn as_decimal(score: f64) -> Option<(i64, u8)> {
+    (1..POW10.len()).find_map(|e| {
+        let m = (score * POW10[e]).round();
+        (m.abs() < EXACT_LIMIT && m / POW10[e] == score).then_some((m as i64, e as u8))
+    })
 }
 
 /// The integer Redis's listpack would store for `score`, if any.
@@ -100,16 +124,24 @@ impl Pack {
     /// Decodes the entry starting at byte `at`.
     fn entry_at(&self, at: usize) -> PackEntry<'_> {
         let (hdr, p) = get_varint(&self.buf, at);
-        let mlen = (hdr >> 1) as usize;
+        let mlen = (hdr >> 2) as usize;
         let member = &self.buf[p..p + mlen];
         let p = p + mlen;
-        let (score, end) = if hdr & 1 == 1 {
-            let mut b = [0u8; 8];
-            b.copy_from_slice(&self.buf[p..p + 8]);
-            (f64::from_le_bytes(b), p + 8)
-        } else {
-            let (z, end) = get_varint(&self.buf, p);
-            (((z >> 1) as i64 ^ -((z & 1) as i64)) as f64, end)
+        let (score, end) = match hdr & 3 {
+            RAW => {
+                let mut b = [0u8; 8];
+                b.copy_from_slice(&self.buf[p..p + 8]);
+                (f64::from_le_bytes(b), p + 8)
+            }
+            kind => {
+                let (z, end) = get_varint(&self.buf, p);
+                let m = ((z >> 1) as i64 ^ -((z & 1) as i64)) as f64;
+                if kind == DECIMAL {
+                    (m / POW10[self.buf[end] as usize], end + 1)
+                } else {
+                    (m, end)
+                }
+            }
         };
         PackEntry { member, score, start: at, end }
     }
@@ -158,12 +190,22 @@ impl Pack {
 
     fn insert_at(&mut self, at: usize, member: &[u8], score: f64) {
         let mut enc = Vec::with_capacity(member.len() + 12);
-        let int = as_int(score);
-        put_varint(&mut enc, ((member.len() as u64) << 1) | int.is_none() as u64);
+        let zigzag = |i: i64| ((i << 1) ^ (i >> 63)) as u64;
+        let (kind, int, dec) = match as_int(score) {
+            Some(i) => (INT, i, None),
+            None => match as_decimal(score) {
+                Some((m, e)) => (DECIMAL, m, Some(e)),
+                None => (RAW, 0, None),
+            },
+        };
+        put_varint(&mut enc, ((member.len() as u64) << 2) | kind);
         enc.extend_from_slice(member);
-        match int {
-            Some(i) => put_varint(&mut enc, ((i << 1) ^ (i >> 63)) as u64),
-            None => enc.extend_from_slice(&score.to_le_bytes()),
+        match kind {
+            RAW => enc.extend_from_slice(&score.to_le_bytes()),
+            _ => put_varint(&mut enc, zigzag(int)),
+        }
+        if let Some(e) = dec {
+            enc.push(e);
         }
         self.buf.reserve_exact(enc.len());
         self.buf.splice(at..at, enc);
@@ -245,6 +287,33 @@ mod tests {
         assert!(e.score == 0.0 && e.score.is_sign_positive());
         p.insert(b"x", -9.0e18);
         assert_eq!(p.find(b"x").expect("present").1.score, -9.0e18);
+    }
+
+    #[test]
+    fn decimal_scores_are_compact_and_exact() {
+        let mut rng = 0x2545_f491_4f6c_dd1du64;
+        let mut next = || {
+            rng ^= rng << 13;
+            rng ^= rng >> 7;
+            rng ^= rng << 17;
+            rng
+        };
+        let mut samples =
+            vec![1.5, -0.25, 0.1, 0.3, 123456789.125, 1e-7, 2.5e-300, f64::MAX, f64::MIN_POSITIVE, 5e-324];
+        samples.extend((0..2000).map(|_| f64::from_bits(next()) % 1e6));
+        samples.extend((0..2000).map(|_| (next() % 100_000) as f64 / 1000.0));
+        samples.retain(|v| !v.is_nan());
+        for v in samples {
+            let mut p = Pack::new();
+            p.insert(b"m", v);
+            let got = p.nth(0).expect("one entry").score;
+            assert_eq!(got.to_bits(), if v == 0.0 { 0 } else { v.to_bits() }, "{v:e}");
+        }
+        let mut p = Pack::new();
+        p.insert(b"m", 1.5);
+        assert_eq!(p.buf.len(), 4, "header, member, m = 15, e = 1");
+        p.insert(b"n", 0.1);
+        assert_eq!(p.find(b"n").expect("present").1.score, 0.1);
     }
 
     #[test]
