@@ -6,12 +6,13 @@ pipeline)."""
 
 from __future__ import annotations
 
+import random
 import time
 
 import pytest
 import redis
 
-from rawresp import Frame, plain
+from rawresp import Frame, RawConn, plain
 
 WRONGTYPE = "WRONGTYPE Operation against a key holding the wrong kind of value"
 NOT_INT = "ERR value is not an integer or out of range"
@@ -659,3 +660,71 @@ def test_chat_history_pipeline_keeps_last_messages_and_expires(client, protocol,
         time.sleep(0.05)
     assert r.exists("chat:42") == 0
     assert r.lrange("chat:42", 0, -1) == []
+
+
+# -- encodings against a 7.4 reference -------------------------------------------------------------
+
+
+def _encoding_stream(rng):
+    """Random list commands over two keys, with list-max-listpack-size
+    changes, sized to cross every conversion rule (plain nodes included)."""
+    def val():
+        r = rng.random()
+        if r < 0.5:
+            return rng.choice(["x", "y", "1", "v" * 10, "v" * 200, "w" * 3000])
+        if r < 0.7:
+            return str(rng.randint(-200000, 200000))
+        if r < 0.95:
+            return "v" * rng.randint(0, 300)
+        return "L" * rng.randint(8000, 20000)
+
+    def idx():
+        return str(rng.randint(-60, 60))
+
+    keys = ["a", "b"]
+    k = rng.choice(keys)
+    c = rng.randrange(20)
+    if c < 7:
+        return [rng.choice(["RPUSH", "LPUSH"]), k] + [val() for _ in range(rng.randint(1, 8))]
+    return [
+        lambda: [rng.choice(["LPOP", "RPOP"]), k, str(rng.randint(1, 40))],
+        lambda: [rng.choice(["LPOP", "RPOP"]), k],
+        lambda: ["LSET", k, idx(), val()],
+        lambda: ["LINSERT", k, rng.choice(["BEFORE", "AFTER"]), rng.choice(["x", "1", "y", "v" * 10]), val()],
+        lambda: ["LREM", k, str(rng.randint(-3, 3)), rng.choice(["x", "y", "1", "v" * 200])],
+        lambda: ["LTRIM", k, idx(), idx()],
+        lambda: ["LMOVE", k, rng.choice(keys), rng.choice(["LEFT", "RIGHT"]), rng.choice(["LEFT", "RIGHT"])],
+        lambda: ["LMPOP", "2", k, rng.choice(keys), rng.choice(["LEFT", "RIGHT"]), "COUNT", str(rng.randint(1, 30))],
+        lambda: ["LRANGE", k, idx(), idx()],
+        lambda: ["LPOS", k, "x", "RANK", "-1", "COUNT", "0"],
+        lambda: ["CONFIG", "SET", "list-max-listpack-size",
+                 rng.choice(["-1", "-2", "-3", "-5", "-7", "0", "1", "2", "5", "16", "128"])],
+        lambda: ["OBJECT", "ENCODING", k],
+        lambda: ["LLEN", k],
+    ][c - 7]()
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_encodings_match_a_74_reference(server, reference, seed):
+    """Replies and OBJECT ENCODING after every command, against a Redis 7.4
+    reference (REDIS_SERVER_BIN=...); Debian's 7.0 reports every list as a
+    quicklist, so the test skips there."""
+    if reference.version < (7, 4):
+        pytest.skip("needs a Redis 7.4 reference (set REDIS_SERVER_BIN)")
+    rng = random.Random(seed)
+    with RawConn(server.port) as a, RawConn(reference.port) as b:
+        for conn in (a, b):
+            conn.cmd("FLUSHALL")
+            conn.cmd("CONFIG", "SET", "list-max-listpack-size", "-2")
+        try:
+            for step in range(2000):
+                args = _encoding_stream(rng)
+                got, want = a.cmd(*args), b.cmd(*args)
+                assert got == want, f"seed {seed} step {step}: {[x[:20] for x in args]}"
+                for key in ("a", "b"):
+                    ga, gb = a.cmd("OBJECT", "ENCODING", key), b.cmd("OBJECT", "ENCODING", key)
+                    assert ga == gb, f"seed {seed} step {step} after {[x[:20] for x in args]}: encoding of {key}"
+        finally:
+            for conn in (a, b):
+                conn.cmd("CONFIG", "SET", "list-max-listpack-size", "-2")
+                conn.cmd("FLUSHALL")
