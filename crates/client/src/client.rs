@@ -73,7 +73,13 @@ impl Client {
     }
 
     pub(crate) async fn connect_with(config: Config) -> Result<Client> {
-        let cache = config.near_cache.as_ref().map(|c| Arc::new(NearCache::new(c, Arc::new(SystemClock))));
+        let cache = config.near_cache.as_ref().map(|c| {
+            let cache = NearCache::new(c, Arc::new(SystemClock));
+            Arc::new(match config.serve_stale {
+                Some(window) => cache.serve_stale_for(window),
+                None => cache,
+            })
+        });
         let first = connect_once(&config, cache.as_ref()).await?;
         let config_blocking = config.blocking_pool_size;
         let (generation, _) = watch::channel(0);

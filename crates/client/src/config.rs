@@ -148,6 +148,7 @@ pub struct Config {
     pub(crate) reconnect_max: Duration,
     pub(crate) near_cache: Option<NearCacheConfig>,
     pub(crate) blocking_pool_size: usize,
+    pub(crate) serve_stale: Option<Duration>,
 }
 
 impl Config {
@@ -162,6 +163,7 @@ impl Config {
             reconnect_max: Duration::from_secs(2),
             near_cache: None,
             blocking_pool_size: 4,
+            serve_stale: None,
         }
     }
 }
@@ -243,6 +245,15 @@ impl ClientBuilder {
     /// Turns on the near cache (needs a RESP3 server: Redis 6+ or Hearth).
     pub fn near_cache(self, config: NearCacheConfig) -> Self {
         self.set(|c| c.near_cache = Some(config))
+    }
+
+    /// Opt-in, off by default: while the connection is down, keep serving
+    /// near-cached replies for up to `max_staleness` after the disconnect
+    /// (they may be stale: invalidations cannot arrive). Counted in
+    /// [`crate::NearCacheStats::stale_hits`]. The cache is dropped when the
+    /// connection comes back, as always.
+    pub fn near_cache_serve_stale(self, max_staleness: Duration) -> Self {
+        self.set(|c| c.serve_stale = Some(max_staleness))
     }
 
     /// The settings, or the URL error.

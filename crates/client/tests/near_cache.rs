@@ -317,3 +317,23 @@ both!(blocking_pops_drop_local_copies, |server: common::Server| async move {
     assert_eq!(popped, Some(("q".to_string(), "a".to_string())));
     assert_eq!(c.lrange::<Vec<String>>("q", 0, -1).await.unwrap(), ["b"], "read-your-writes after a blocking pop");
 });
+
+both!(opt_in_stale_mode_serves_while_disconnected, |mut server: common::Server| async move {
+    let c = Client::builder(&server.url())
+        .near_cache(NearCacheConfig::default())
+        .near_cache_serve_stale(Duration::from_secs(30))
+        .connect_timeout(Duration::from_secs(1))
+        .reconnect_backoff(Duration::from_millis(5), Duration::from_millis(50))
+        .connect()
+        .await
+        .unwrap();
+    c.set("k", "v").await.unwrap();
+    assert_eq!(c.get::<String>("k").await.unwrap(), "v");
+    server.stop();
+    assert!(c.ping().await.is_err(), "the client has seen the disconnect");
+    assert_eq!(c.get::<String>("k").await.unwrap(), "v", "served from memory while down");
+    assert_eq!(stats(&c).stale_hits, 1);
+    server.restart();
+    c.ping().await.unwrap();
+    assert_eq!(c.get::<Option<String>>("k").await.unwrap(), None, "dropped once reconnected");
+});

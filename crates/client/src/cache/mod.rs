@@ -120,6 +120,9 @@ pub struct NearCacheStats {
     pub evictions: u64,
     /// Times the whole cache was dropped (disconnect, flush, protocol error).
     pub flushes: u64,
+    /// Reads served while disconnected, in the opt-in stale mode
+    /// ([`crate::ClientBuilder::near_cache_serve_stale`]).
+    pub stale_hits: u64,
     /// Bytes currently held.
     pub bytes: u64,
     /// Keys currently holding at least one cached reply.

@@ -162,6 +162,7 @@ struct Counters {
     doomed: AtomicU64,
     evictions: AtomicU64,
     flushes: AtomicU64,
+    stale_hits: AtomicU64,
 }
 
 fn bump(c: &AtomicU64, n: u64) {
@@ -210,6 +211,11 @@ pub(crate) struct NearCache {
     store: Store,
     table: Mutex<Table>,
     connected: AtomicBool,
+    /// Opt-in: how long replies cached before a disconnect may still be
+    /// served while it lasts.
+    stale_window: Option<Duration>,
+    /// When the current disconnect began (stale mode only).
+    disconnected_at: Mutex<Option<Instant>>,
     max_ttl: Duration,
     prefixes: Option<Vec<Bytes>>,
     clock: Arc<dyn Clock>,
@@ -235,6 +241,8 @@ impl NearCache {
             store: Cache::with_options(options, weigher, DefaultHashBuilder::default(), CollectEvicted),
             table: Mutex::new(Table::default()),
             connected: AtomicBool::new(false),
+            stale_window: None,
+            disconnected_at: Mutex::new(None),
             max_ttl: config.max_ttl,
             prefixes,
             clock,
@@ -264,11 +272,33 @@ impl NearCache {
     #[inline]
     pub(crate) fn get(&self, read: &Read) -> Option<Frame> {
         if !self.connected.load(Ordering::Acquire) {
-            return None;
+            return self.get_stale(read);
         }
         let value = self.lookup(read)?;
         bump(&self.counters.hits, 1);
         Some(value)
+    }
+
+    /// While disconnected, in stale mode only: a reply cached before the
+    /// disconnect, for at most the stale window.
+    #[cold]
+    fn get_stale(&self, read: &Read) -> Option<Frame> {
+        let window = self.stale_window?;
+        let since = (*self.disconnected_at.lock())?;
+        if self.clock.now() >= since + window {
+            return None;
+        }
+        let value = self.lookup(read)?;
+        bump(&self.counters.stale_hits, 1);
+        Some(value)
+    }
+
+    /// Opt-in "serve stale while disconnected": replies cached before a
+    /// disconnect stay readable for `window` after it (counted as
+    /// `stale_hits`); the cache is dropped when the connection comes back.
+    pub(crate) fn serve_stale_for(mut self, window: Duration) -> NearCache {
+        self.stale_window = Some(window);
+        self
     }
 
     /// Starts a read that [`NearCache::get`] could not serve.
@@ -429,8 +459,19 @@ impl NearCache {
         let mut table = self.table.lock();
         if !up {
             self.connected.store(false, Ordering::Release);
-            self.flush_locked(&mut table);
+            if self.stale_window.is_some() {
+                // Keep the replies for stale reads; nothing may be cached
+                // from now on, so doom what is in flight.
+                self.disconnected_at.lock().get_or_insert_with(|| self.clock.now());
+                table.pending.values_mut().flatten().for_each(|p| p.doomed = true);
+            } else {
+                self.flush_locked(&mut table);
+            }
         } else {
+            // Invalidations were missed while down: stale replies go now.
+            if self.disconnected_at.lock().take().is_some() {
+                self.flush_locked(&mut table);
+            }
             self.connected.store(true, Ordering::Release);
         }
     }
@@ -447,6 +488,7 @@ impl NearCache {
             doomed: get(&c.doomed),
             evictions: get(&c.evictions),
             flushes: get(&c.flushes),
+            stale_hits: get(&c.stale_hits),
             bytes: self.table.lock().bytes,
             keys: self.store.len() as u64,
         }

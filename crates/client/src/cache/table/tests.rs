@@ -267,3 +267,25 @@ fn rereading_a_key_replaces_only_that_command() {
     assert_eq!(cache.get(&hget("h", "b")), Some(bulk("2")));
     assert_eq!(cache.stats().keys, 1);
 }
+
+#[test]
+fn stale_mode_serves_old_replies_for_a_bounded_time_then_drops_them_on_reconnect() {
+    let clock = Arc::new(ManualClock::new());
+    let cache =
+        Arc::new(NearCache::new(&NearCacheConfig::default(), clock.clone()).serve_stale_for(Duration::from_secs(5)));
+    cache.set_connected(true);
+    let lease = lead(&cache, &get("k"));
+    cache.complete(lease, Ok((bulk("v"), -1))).unwrap();
+    let pending = lead(&cache, &get("p"));
+    cache.set_connected(false);
+    assert_eq!(cache.get(&get("k")), Some(bulk("v")), "served stale while down");
+    cache.complete(pending, Ok((bulk("x"), -1))).unwrap();
+    assert_eq!(cache.get(&get("p")), None, "nothing is cached while down");
+    clock.advance(Duration::from_secs(5));
+    assert_eq!(cache.get(&get("k")), None, "bounded by the window");
+    let s = cache.stats();
+    assert_eq!((s.stale_hits, s.hits, s.flushes), (1, 0, 0));
+    cache.set_connected(true);
+    assert_eq!(cache.get(&get("k")), None, "dropped on reconnect");
+    assert_eq!(cache.stats().flushes, 1);
+}
