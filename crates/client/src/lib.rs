@@ -10,12 +10,31 @@
 //!   [`Client::multi`] and [`Client::subscribe`] (a [`Subscription`] stream on
 //!   its own connection).
 //! - The **near cache** ([`ClientBuilder::near_cache`]) keeps replies of
-//!   `GET`, `MGET` (per key), `HGET`, `HGETALL`, `SMEMBERS`, ... in memory,
-//!   invalidated by the server's `CLIENT TRACKING` pushes on the same
-//!   connection; see the `cache` module docs for why it cannot serve a value
-//!   older than a write it has been told about.
-//! - [`patterns`]: cache-aside with single flight, write-through,
-//!   write-behind, event-based invalidation, capped lists.
+//!   `GET`, `MGET` (per key), `HGET`, `HMGET`, `HGETALL`, `SMEMBERS`,
+//!   `LRANGE`, `ZRANGE`, `ZSCORE`, ... in memory, invalidated by the
+//!   server's `CLIENT TRACKING` pushes on the same connection. What it
+//!   guarantees (checked by a randomized test against Hearth and Redis):
+//!   - once a write is acknowledged and this client has completed one
+//!     round trip begun after it (any uncached command, e.g.
+//!     [`Client::ping`]), it never serves the older value; its own writes
+//!     are visible to it at once (read-your-writes);
+//!   - per key, a task never reads a value older than one it already read;
+//!   - nothing cached before a disconnect, a protocol error or a flush is
+//!     served after it (unless [`ClientBuilder::near_cache_serve_stale`]
+//!     is asked for).
+//!
+//!   How: a miss registers a *pending* read before its request is queued;
+//!   replies are applied by the connection's reader task in socket order
+//!   with the pushes, and an invalidation that overtakes a reply *dooms* it
+//!   (returned, not cached); concurrent readers of one key share one request;
+//!   the key's TTL comes in the same `MULTI`/`EXEC` as the value, capped by
+//!   `max_ttl`; the whole cache goes on disconnect, protocol error or a null
+//!   invalidation. Bounded by bytes and entries (`quick_cache`), with
+//!   [`NearCacheStats`] and [`Client::near_cache_events`].
+//! - Blocking commands ([`Client::blocking`], [`Client::blpop`]) run on a
+//!   small pool of dedicated connections, never stalling the shared one.
+//! - [`patterns`]: cache-aside with single flight and stale-while-revalidate,
+//!   write-through, write-behind, event-based invalidation, capped lists.
 //!
 //! Layers, from the socket up: `conn` (reader/writer tasks, handshake) ->
 //! `client` (supervisor, request paths) -> `commands` (typed methods) ->
