@@ -24,7 +24,7 @@ use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use hearth::{cmd, Client, Error, NearCacheConfig};
+use hearth::{cmd, Client, Error, NearCacheConfig, TrackingMode};
 use rand::rngs::SmallRng;
 use rand::{Rng, SeedableRng};
 use tokio::sync::Mutex;
@@ -240,7 +240,7 @@ async fn kill_loop(world: Arc<World>, admin: Client, victim: Client) {
     }
 }
 
-async fn run_model(server: common::Server) {
+async fn run_model(server: common::Server, mode: TrackingMode) {
     let target: u64 = std::env::var("HEARTH_MODEL_OPS").ok().and_then(|v| v.parse().ok()).unwrap_or(100_000);
     let connect = |near: bool| {
         let mut b = Client::builder(&server.url())
@@ -248,7 +248,11 @@ async fn run_model(server: common::Server) {
             .connect_timeout(Duration::from_secs(5))
             .reconnect_backoff(Duration::from_millis(2), Duration::from_millis(50));
         if near {
-            b = b.near_cache(NearCacheConfig { max_ttl: Duration::from_secs(60), ..Default::default() });
+            b = b.near_cache(NearCacheConfig {
+                max_ttl: Duration::from_secs(60),
+                mode: mode.clone(),
+                ..Default::default()
+            });
         }
         b.connect()
     };
@@ -278,7 +282,7 @@ async fn run_model(server: common::Server) {
     }
     let stats = readers.near_cache_stats().expect("near cache on");
     eprintln!(
-        "{:?}: {} reads in {:?}, {} writes, {} flushes, {} kills, {} request errors; {stats:?}",
+        "{:?} {mode:?}: {} reads in {:?}, {} writes, {} flushes, {} kills, {} request errors; {stats:?}",
         server.kind,
         world.ops.load(Ordering::Relaxed),
         started.elapsed(),
@@ -293,5 +297,9 @@ async fn run_model(server: common::Server) {
 }
 
 both!(near_cache_never_serves_stale_values, |server: common::Server| async move {
-    run_model(server).await;
+    run_model(server, TrackingMode::Default).await;
+});
+
+both!(bcast_near_cache_never_serves_stale_values, |server: common::Server| async move {
+    run_model(server, TrackingMode::Bcast { prefixes: vec!["model:".into()] }).await;
 });
