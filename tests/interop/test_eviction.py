@@ -106,3 +106,27 @@ def test_evictions_are_notified_and_invalidate_trackers(start_server):
     if c.cmd("EXISTS", "tracked") == Frame(":", 0):
         push = reader.read()
         assert push.kind == ">" and plain(push)[0] == "invalidate"
+
+
+@pytest.mark.hearth_only
+@pytest.mark.parametrize("policy", ["allkeys-s3fifo", "volatile-s3fifo"])
+def test_hearth_s3fifo_keeps_memory_within_maxmemory(start_server, policy):
+    _, c = server_with(start_server, policy)
+    extra = ("EX", "100000") if policy.startswith("volatile") else ()
+    replies = fill(c, "k", 30000, *extra)
+    assert all(r == Frame("+", "OK") for r in replies)
+    mem = info(c, "memory")
+    assert int(mem["used_memory"]) <= int(mem["maxmemory"]) * 1.05
+    assert int(info(c, "stats")["evicted_keys"]) > 0
+
+
+@pytest.mark.hearth_only
+def test_hearth_s3fifo_keeps_a_reread_key_under_a_scan(start_server):
+    _, c = server_with(start_server, "allkeys-s3fifo")
+    c.cmd("SET", "hot", VALUE)
+    for _ in range(20):
+        c.cmd("GET", "hot")
+    for batch in range(15):
+        fill(c, f"scan{batch}-", 2000)
+        c.cmd("GET", "hot")
+    assert c.cmd("EXISTS", "hot") == Frame(":", 1)

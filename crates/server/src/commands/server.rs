@@ -157,6 +157,8 @@ pub fn debug(ctx: &mut Ctx<'_>, args: Args<'_>) -> Frame {
         ctx.shared.active_expire.store(args[2] != *b"0", Ordering::Relaxed);
         Frame::ok()
     } else if is(sub, "object") && args.len() == 3 {
+        let db = ctx.client.db;
+        ctx.lock_keys(db, std::iter::once(&args[2]));
         let now = ctx.now;
         let mut db = ctx.db();
         let Some(e) = db.peek(&args[2]) else {

@@ -235,7 +235,7 @@ pub static CORE: [CommandSpec; 81] = [
     cmd!("lastsave", "lastsave", 1, LOADING | STALE | FAST, NONE, server::lastsave, "server", "1.0.0", "Returns the Unix timestamp of the last successful save to disk."),
     cmd!("shutdown", "shutdown", -1, ADMIN | NOSCRIPT | LOADING | STALE | NO_MULTI, NONE, server::shutdown, "server", "1.0.0", "Synchronously saves the database(s) to disk and shuts down the Redis server."),
     cmd!("monitor", "monitor", 1, ADMIN | NOSCRIPT | LOADING | STALE, NONE, server::monitor, "server", "1.0.0", "Listens for all requests received by the server in real-time."),
-    cmd!("debug", "debug", -2, ADMIN | NOSCRIPT | LOADING | STALE, NONE, server::debug, "server", "1.0.0", "A container for debugging commands."),
+    cmd!("debug", "debug", -2, ADMIN | NOSCRIPT | LOADING | STALE | ALL_SHARDS, NONE, server::debug, "server", "1.0.0", "A container for debugging commands."),
     cmd!("slowlog", "slowlog", -2, NONE_FLAGS, NONE, server::latency_empty, "server", "2.2.12", "A container for slow log commands.", &SLOWLOG_SUBS),
     cmd!("latency", "latency", -2, NONE_FLAGS, NONE, server::latency_empty, "server", "2.8.13", "A container for latency diagnostics commands.", &LATENCY_SUBS),
     cmd!("function", "function", -2, NONE_FLAGS, NONE, server::function_list, "scripting", "7.0.0", "A container for function commands.", &FUNCTION_SUBS),

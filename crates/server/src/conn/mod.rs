@@ -125,7 +125,7 @@ impl Connection {
                             // invalidation of a write that completed) precede its reply.
                             drain_inbox(&mut self.wbuf, client.protocol, &client.handle);
                             let before = client.reply_mode;
-                            let frame = commands::execute(self.shared, client, &mut guards, args, &mut followups);
+                            let frame = execute_guarded(self.shared, client, &mut guards, args, &mut followups);
                             if let Some(request) = client.block.take() {
                                 // Nothing to pop: the rest of the batch waits too.
                                 blocked = Some((args.to_owned(), request, before));
@@ -249,7 +249,7 @@ impl Connection {
                             Unblock::Error => Frame::Error("UNBLOCKED client unblocked via CLIENT UNBLOCK".into()),
                         });
                     }
-                    let frame = commands::execute(self.shared, client, guards, args.as_args(), followups);
+                    let frame = execute_guarded(self.shared, client, guards, args.as_args(), followups);
                     if client.block.take().is_none() {
                         served = true;
                         break Some(frame);
@@ -297,6 +297,32 @@ impl Connection {
                 return;
             }
             tokio::time::sleep(Duration::from_millis(((pause.until_ms - now) as u64).min(10))).await;
+        }
+    }
+}
+
+/// Runs a command; a panic (a bug) becomes an error reply for this client
+/// instead of taking down the worker thread and every connection on it.
+/// Locks held by the command are released by unwinding (parking_lot
+/// mutexes do not poison).
+fn execute_guarded(
+    shared: &'static Shared,
+    client: &mut ClientState,
+    guards: &mut Guards,
+    args: hearth_resp::Args<'_>,
+    followups: &mut Vec<Frame>,
+) -> Frame {
+    let run = std::panic::AssertUnwindSafe(|| commands::execute(shared, client, guards, args, followups));
+    match std::panic::catch_unwind(run) {
+        Ok(frame) => frame,
+        Err(_) => {
+            guards.release();
+            followups.clear();
+            crate::log::warning(&format!(
+                "internal error running '{}'; the server keeps running",
+                String::from_utf8_lossy(&args[0])
+            ));
+            Frame::Error("ERR internal error".into())
         }
     }
 }

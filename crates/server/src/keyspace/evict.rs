@@ -201,6 +201,9 @@ struct Candidate {
 #[derive(Default)]
 pub struct Evictor {
     pool: Mutex<Vec<Candidate>>,
+    /// Databases that hold keys, refreshed every few hundred evictions, so
+    /// sampling does not waste its attempts on empty databases.
+    populated: Mutex<(Vec<usize>, u32)>,
     /// Keys evicted since start (INFO `evicted_keys`).
     pub evicted: AtomicU64,
 }
@@ -253,12 +256,12 @@ impl Evictor {
     /// Samples keys from random shards into the pool (kept sorted, best last).
     fn sample_into_pool(&self, ks: &Keyspace, p: &EvictParams) {
         let mut found = Vec::with_capacity(p.samples);
-        let dbs = ks.databases();
+        let dbs = self.populated_dbs(ks);
         for _ in 0..p.samples * 8 {
-            if found.len() >= p.samples {
+            if found.len() >= p.samples || dbs.is_empty() {
                 break;
             }
-            let (db, idx) = (rand::random::<usize>() % dbs, rand::random::<usize>() % SHARDS);
+            let (db, idx) = (dbs[rand::random::<usize>() % dbs.len()], rand::random::<usize>() % SHARDS);
             ks.with_shard(db, idx, |s| {
                 if s.is_empty() || (p.policy.volatile_only() && s.expires() == 0) {
                     return;
@@ -287,13 +290,13 @@ impl Evictor {
     /// of the round is evicted (false if the round found none).
     fn evict_s3fifo(&self, ks: &Keyspace, p: &EvictParams) -> bool {
         let mut best: Option<Candidate> = None;
-        let dbs = ks.databases();
+        let dbs = self.populated_dbs(ks);
         let mut sampled = 0;
         for _ in 0..p.samples * 8 {
-            if sampled >= p.samples {
+            if sampled >= p.samples || dbs.is_empty() {
                 break;
             }
-            let (db, idx) = (rand::random::<usize>() % dbs, rand::random::<usize>() % SHARDS);
+            let (db, idx) = (dbs[rand::random::<usize>() % dbs.len()], rand::random::<usize>() % SHARDS);
             ks.with_shard(db, idx, |s| {
                 if s.is_empty() || (p.policy.volatile_only() && s.expires() == 0) {
                     return;
@@ -335,6 +338,17 @@ impl Evictor {
             crate::notify::emit(db, crate::notify::class::EVICTED, "evicted", key);
         }
         removed
+    }
+
+    /// The databases that hold keys (cached; recomputed every 256 calls).
+    fn populated_dbs(&self, ks: &Keyspace) -> Vec<usize> {
+        let mut cached = self.populated.lock();
+        if cached.1 == 0 || cached.0.is_empty() {
+            cached.0 = (0..ks.databases()).filter(|db| ks.sum_db(*db, |s| s.len()) > 0).collect();
+            cached.1 = 256;
+        }
+        cached.1 -= 1;
+        cached.0.clone()
     }
 
     /// Forgets sampled candidates (policy change, FLUSH).
