@@ -349,3 +349,29 @@ both!(blocking_commands_use_pooled_connections, |server: common::Server| async m
         c.blocking(cmd("BLPOP").arg("jobs").arg("empty").arg("0.1"), Duration::from_millis(100)).await.unwrap();
     assert_eq!(popped, None);
 });
+
+both!(subscriptions_resubscribe_after_a_restart, |mut server: common::Server| async move {
+    let c = Client::builder(&server.url())
+        .reconnect_backoff(Duration::from_millis(10), Duration::from_millis(100))
+        .connect()
+        .await
+        .unwrap();
+    let mut sub = c.psubscribe("ev:*").await.unwrap();
+    c.publish("ev:1", "before").await.unwrap();
+    assert_eq!(sub.next_message().await.unwrap().payload_str(), "before");
+    server.restart();
+    // Publish until the resubscribed connection hears it.
+    let got = tokio::time::timeout(Duration::from_secs(10), async {
+        loop {
+            let _ = c.publish("ev:2", "after").await;
+            if let Ok(Some(m)) = tokio::time::timeout(Duration::from_millis(100), sub.next_message()).await {
+                return m;
+            }
+        }
+    })
+    .await
+    .expect("resubscribed after the restart");
+    assert_eq!((got.channel_str().as_str(), got.payload_str().as_str()), ("ev:2", "after"));
+    sub.punsubscribe("ev:*").await.unwrap();
+    assert_eq!(c.publish("ev:3", "nobody").await.unwrap(), 0);
+});

@@ -337,3 +337,14 @@ both!(opt_in_stale_mode_serves_while_disconnected, |mut server: common::Server| 
     c.ping().await.unwrap();
     assert_eq!(c.get::<Option<String>>("k").await.unwrap(), None, "dropped once reconnected");
 });
+
+both!(clear_near_cache_drops_local_copies_only, |server: common::Server| async move {
+    let c = cached(&server, NearCacheConfig::default()).await;
+    c.set("k", "v").await.unwrap();
+    let _: String = c.get("k").await.unwrap();
+    assert_eq!(stats(&c).keys, 1);
+    c.clear_near_cache();
+    assert_eq!(stats(&c).keys, 0);
+    assert_eq!(c.get::<String>("k").await.unwrap(), "v");
+    assert_eq!(stats(&c).misses, 2);
+});
