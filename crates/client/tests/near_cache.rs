@@ -348,3 +348,27 @@ both!(clear_near_cache_drops_local_copies_only, |server: common::Server| async m
     assert_eq!(c.get::<String>("k").await.unwrap(), "v");
     assert_eq!(stats(&c).misses, 2);
 });
+
+both!(
+    server_tracking_table_limit_is_harmless,
+    &["--tracking-table-max-keys", "10"],
+    |server: common::Server| async move {
+        let c = cached(&server, NearCacheConfig::default()).await;
+        let writer = plain(&server).await;
+        let keys: Vec<String> = (0..100).map(|i| format!("t{i}")).collect();
+        let pairs: Vec<(String, i64)> = keys.iter().map(|k| (k.clone(), 1)).collect();
+        writer.mset(&pairs).await.unwrap();
+        for k in &keys {
+            assert_eq!(c.get::<i64>(k).await.unwrap(), 1);
+        }
+        // The server evicted most keys from its tracking table, invalidating them
+        // for us: whatever stayed cached is still invalidated by the next write.
+        let pairs: Vec<(String, i64)> = keys.iter().map(|k| (k.clone(), 2)).collect();
+        writer.mset(&pairs).await.unwrap();
+        c.ping().await.unwrap();
+        for k in &keys {
+            assert_eq!(c.get::<i64>(k).await.unwrap(), 2, "{k}");
+        }
+        assert!(stats(&c).invalidations >= 90, "{:?}", stats(&c));
+    }
+);
