@@ -169,9 +169,11 @@ fn key(i: usize) -> String {
 }
 
 fn key_index(name: &[u8]) -> usize {
-    std::str::from_utf8(name).ok().and_then(|s| s.strip_prefix("key:")).and_then(|n| n.parse().ok()).unwrap_or_else(
-        || panic!("unexpected key {:?}", String::from_utf8_lossy(name)),
-    )
+    std::str::from_utf8(name)
+        .ok()
+        .and_then(|s| s.strip_prefix("key:"))
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("unexpected key {:?}", String::from_utf8_lossy(name)))
 }
 
 /// A tiny xorshift generator: no dependency, reproducible per thread.
@@ -385,8 +387,10 @@ impl Reader {
             self.found.cache_hits += 1;
             if v < self.snapshot[k] {
                 self.found.stale_served += 1;
-                let note =
-                    format!("{:?}: served key:{k}={v} from the cache; {} was acknowledged", self.kind, self.snapshot[k]);
+                let note = format!(
+                    "{:?}: served key:{k}={v} from the cache; {} was acknowledged",
+                    self.kind, self.snapshot[k]
+                );
                 self.found.note(note);
             }
             return false;
@@ -428,7 +432,7 @@ struct Shared {
 fn writer_loop(addr: SocketAddr, w: usize, shared: &Shared) {
     let mut c = Conn::connect(addr);
     let owned: Vec<usize> = (0..NKEYS).filter(|k| k % WRITERS == w).collect();
-    let mut next = vec![0u64; NKEYS];
+    let mut next = [0u64; NKEYS];
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15 ^ (w as u64 + 1));
     while !shared.stop.load(Ordering::Relaxed) {
         let k = owned[rng.below(owned.len())];
@@ -468,7 +472,14 @@ fn report(name: &str, all: &[(Kind, Findings)], ops: u64, elapsed: Duration) {
         eprintln!(
             "  {kind:?}: round trips {}, server reads {}, cache hits {}, invalidations {}, late pushes {}, \
              stale served {}, stale reads {}, cross-connection lag {}",
-            f.round_trips, f.reads, f.cache_hits, f.invalidations, f.late_push, f.stale_served, f.stale_read, f.cross_lag
+            f.round_trips,
+            f.reads,
+            f.cache_hits,
+            f.invalidations,
+            f.late_push,
+            f.stale_served,
+            f.stale_read,
+            f.cross_lag
         );
         for e in &f.examples {
             eprintln!("    {e}");
