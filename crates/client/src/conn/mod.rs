@@ -193,7 +193,9 @@ async fn read_loop(mut rd: OwnedReadHalf, mut buf: BytesMut, shared: Arc<Shared>
             }
         }
         if buf.capacity() - buf.len() < 4096 {
-            buf.reserve(16 * 1024);
+            // Grow with the unfinished frame, so a large reply is rescanned
+            // a logarithmic number of times, not once per 16 KiB.
+            buf.reserve(buf.len().max(16 * 1024));
         }
         tokio::select! {
             read = rd.read_buf(&mut buf) => match read {
