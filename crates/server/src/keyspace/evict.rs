@@ -253,12 +253,13 @@ impl Evictor {
         false
     }
 
-    /// Samples keys from random shards into the pool (kept sorted, best last).
-    fn sample_into_pool(&self, ks: &Keyspace, p: &EvictParams) {
-        let mut found = Vec::with_capacity(p.samples);
+    /// Visits up to `p.samples` random keys the policy may evict (keys with
+    /// a TTL only, for volatile policies), each under its shard's lock.
+    fn sample(&self, ks: &Keyspace, p: &EvictParams, mut visit: impl FnMut(&mut super::Shard, super::Slot, usize)) {
         let dbs = self.populated_dbs(ks);
+        let mut sampled = 0;
         for _ in 0..p.samples * 8 {
-            if found.len() >= p.samples || dbs.is_empty() {
+            if sampled >= p.samples || dbs.is_empty() {
                 break;
             }
             let (db, idx) = (dbs[rand::random::<usize>() % dbs.len()], rand::random::<usize>() % SHARDS);
@@ -267,13 +268,22 @@ impl Evictor {
                     return;
                 }
                 let Some(slot) = s.random_slot(rand::random()) else { return };
-                let e = s.entry(slot);
-                if p.policy.volatile_only() && e.expire_at().is_none() {
+                if p.policy.volatile_only() && s.entry(slot).expire_at().is_none() {
                     return;
                 }
-                found.push(Candidate { score: score(&e, p), db, key: Bytes::copy_from_slice(e.key()) });
+                sampled += 1;
+                visit(s, slot, db);
             });
         }
+    }
+
+    /// Samples keys into the pool (kept sorted, best last).
+    fn sample_into_pool(&self, ks: &Keyspace, p: &EvictParams) {
+        let mut found = Vec::with_capacity(p.samples);
+        self.sample(ks, p, |s, slot, db| {
+            let e = s.entry(slot);
+            found.push(Candidate { score: score(&e, p), db, key: Bytes::copy_from_slice(e.key()) });
+        });
         let mut pool = self.pool.lock();
         for c in found {
             if !pool.iter().any(|o| o.db == c.db && o.key == c.key) {
@@ -290,33 +300,17 @@ impl Evictor {
     /// of the round is evicted (false if the round found none).
     fn evict_s3fifo(&self, ks: &Keyspace, p: &EvictParams) -> bool {
         let mut best: Option<Candidate> = None;
-        let dbs = self.populated_dbs(ks);
-        let mut sampled = 0;
-        for _ in 0..p.samples * 8 {
-            if sampled >= p.samples || dbs.is_empty() {
-                break;
-            }
-            let (db, idx) = (dbs[rand::random::<usize>() % dbs.len()], rand::random::<usize>() % SHARDS);
-            ks.with_shard(db, idx, |s| {
-                if s.is_empty() || (p.policy.volatile_only() && s.expires() == 0) {
-                    return;
-                }
-                let Some(slot) = s.random_slot(rand::random()) else { return };
-                let e = s.entry(slot);
-                if p.policy.volatile_only() && e.expire_at().is_none() {
-                    return;
-                }
-                sampled += 1;
-                match super::s3fifo::examine(e.lru()) {
-                    super::s3fifo::Examined::Candidate(score) => {
-                        if best.as_ref().is_none_or(|b| score > b.score) {
-                            best = Some(Candidate { score, db, key: Bytes::copy_from_slice(e.key()) });
-                        }
+        self.sample(ks, p, |s, slot, db| {
+            let e = s.entry(slot);
+            match super::s3fifo::examine(e.lru()) {
+                super::s3fifo::Examined::Candidate(score) => {
+                    if best.as_ref().is_none_or(|b| score > b.score) {
+                        best = Some(Candidate { score, db, key: Bytes::copy_from_slice(e.key()) });
                     }
-                    super::s3fifo::Examined::Spared(field) => s.set_access_field(slot, field),
                 }
-            });
-        }
+                super::s3fifo::Examined::Spared(field) => s.set_access_field(slot, field),
+            }
+        });
         match best {
             Some(c) => self.evict_key(ks, c.db, &c.key),
             None => false,
