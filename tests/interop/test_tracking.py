@@ -277,6 +277,53 @@ def test_keys_of_every_read_only_command_are_tracked(track, w):
     t.expect_none()
 
 
+NUMKEYS_BUG = hearth_bug("read-only commands with a numkeys argument (key spec NONE in the command table) "
+                         "register no keys: writes to them are never invalidated, the client cache stays stale")
+
+# (read command, the keys it reads)
+READS = [
+    (("MGET", "a", "b"), ["a", "b"]),
+    (("EXISTS", "a", "b"), ["a", "b"]),
+    (("GETRANGE", "a", "0", "1"), ["a"]),
+    (("TTL", "a"), ["a"]),
+    (("PTTL", "a"), ["a"]),
+    (("TYPE", "a"), ["a"]),
+    (("OBJECT", "ENCODING", "a"), ["a"]),
+    (("LCS", "a", "b"), ["a", "b"]),
+    (("HMGET", "a", "f"), ["a"]),
+    (("HSTRLEN", "a", "f"), ["a"]),
+    (("HRANDFIELD", "a"), ["a"]),
+    (("LINDEX", "a", "0"), ["a"]),
+    (("LPOS", "a", "x"), ["a"]),
+    (("SINTER", "a", "b"), ["a", "b"]),
+    (("SUNION", "a", "b"), ["a", "b"]),
+    (("SDIFF", "a", "b"), ["a", "b"]),
+    (("SMISMEMBER", "a", "x"), ["a"]),
+    (("SRANDMEMBER", "a"), ["a"]),
+    (("ZRANGE", "a", "0", "-1"), ["a"]),
+    (("ZMSCORE", "a", "x"), ["a"]),
+    (("ZRANDMEMBER", "a"), ["a"]),
+    pytest.param(("SINTERCARD", "2", "a", "b"), ["a", "b"], id="SINTERCARD", marks=NUMKEYS_BUG),
+    pytest.param(("ZUNION", "2", "a", "b"), ["a", "b"], id="ZUNION", marks=NUMKEYS_BUG),
+    pytest.param(("ZINTER", "2", "a", "b"), ["a", "b"], id="ZINTER", marks=NUMKEYS_BUG),
+    pytest.param(("ZINTERCARD", "2", "a", "b"), ["a", "b"], id="ZINTERCARD", marks=NUMKEYS_BUG),
+    pytest.param(("ZDIFF", "2", "a", "b"), ["a", "b"], id="ZDIFF", marks=NUMKEYS_BUG),
+]
+
+
+@pytest.mark.parametrize("read,keys", [c if hasattr(c, "id") else pytest.param(*c, id=c[0][0] if c[0][0] != "OBJECT"
+                                                                                  else "OBJECT-ENCODING")
+                                       for c in READS])
+def test_keys_of_a_read_command_are_tracked(track, w, read, keys):
+    t = track()
+    reply = t.cmd(*read)
+    assert reply.kind != "-", reply
+    for k in keys:
+        w.call("SET", k, "v")
+    # Every write was acknowledged: its push precedes the round trip's reply.
+    assert sorted(t.round_trip()) == [[k] for k in keys]
+
+
 def test_reads_of_several_clients_each_get_the_push(raw, mode, w):
     one, two = Tracker(raw, mode), Tracker(raw, mode)
     one.call("GET", "k")
@@ -1329,6 +1376,20 @@ def test_tracking_table_max_keys_invalidates_the_excess(start_server, raw, mode)
     w.call("MSET", *[x for k in keys for x in (k, "v")])
     later = {ks[0] for ks in t.round_trip()}
     assert later == set(keys) - evicted
+
+
+@hearth_bug("lowering tracking-table-max-keys takes effect only at the next new tracked read; Redis trims the "
+            "table before every command of any client")
+def test_lowering_tracking_table_max_keys_trims_at_the_next_command(start_server, raw):
+    s = start_server()
+    w = raw(s.port)
+    t = Tracker(lambda: raw(s.port), "resp3")
+    for i in range(5):
+        t.call("GET", f"k{i}")
+    assert w.call("CONFIG", "SET", "tracking-table-max-keys", "2") == "OK"
+    assert w.call("PING") == "PONG"  # any command, no new read
+    assert len(t.round_trip()) == 3
+    assert int(info_fields(w, "stats")["tracking_total_keys"]) == 2
 
 
 # -- redis-py's client-side cache ---------------------------------------------------
