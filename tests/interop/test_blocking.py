@@ -128,3 +128,23 @@ def test_blmpop_pops_from_the_first_non_empty_list(raw):
     wait_blocked(w, 1)
     w.cmd("RPUSH", "b", "1", "2", "3")
     assert plain(c.read()) == ["b", ["1", "2"]]
+
+
+def test_bzpopmin_and_bzpopmax_wait_for_members(raw):
+    c, w = raw(), raw()
+    w.cmd("ZADD", "z", "1", "a", "2", "b")
+    assert plain(c.cmd("BZPOPMIN", "none", "z", "0")) == ["z", "a", "1"]
+    assert plain(c.cmd("BZPOPMAX", "z", "0")) == ["z", "b", "2"]
+    c.send_cmd("BZPOPMIN", "z", "5")
+    wait_blocked(w, 1)
+    w.cmd("ZADD", "z", "3", "c")
+    assert plain(c.read()) == ["z", "c", "3"]
+    assert c.cmd("BZPOPMIN", "z", "0.1") == Frame("*", None)
+
+
+def test_bzmpop_pops_by_score(raw):
+    c, w = raw(), raw()
+    c.send_cmd("BZMPOP", "5", "1", "z", "MAX", "COUNT", "2")
+    wait_blocked(w, 1)
+    w.cmd("ZADD", "z", "1", "a", "2", "b", "3", "c")
+    assert plain(c.read()) == ["z", [["c", "3"], ["b", "2"]]]

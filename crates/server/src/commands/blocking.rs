@@ -1,5 +1,5 @@
-//! Blocking list commands (BLPOP BRPOP BLMOVE BRPOPLPUSH BLMPOP) and
-//! CLIENT UNBLOCK.
+//! Blocking commands (BLPOP BRPOP BLMOVE BRPOPLPUSH BLMPOP BZPOPMIN
+//! BZPOPMAX BZMPOP) and CLIENT UNBLOCK.
 //!
 //! Each tries its non-blocking twin (LPOP, LMOVE, LMPOP... run through the
 //! command table, so events and encodings are theirs); when there is
@@ -13,7 +13,7 @@ use bytes::Bytes;
 use hearth_resp::{Args, Frame, OwnedArgs};
 
 use super::args::{is, parse_canonical_i64, parse_f64};
-use super::flag::{ALL_SHARDS, BLOCKING, DENYOOM, NOSCRIPT, WRITE};
+use super::flag::{ALL_SHARDS, BLOCKING, DENYOOM, FAST, NOSCRIPT, WRITE};
 use super::table::{cmd, NONE, TWO};
 use super::{CommandSpec, Ctx, KeySpec};
 use crate::blocking::{BlockRequest, Unblock};
@@ -50,21 +50,36 @@ fn block(ctx: &mut Ctx<'_>, keys: Vec<Bytes>, deadline: Option<Instant>, timeout
     Frame::Null
 }
 
-fn bpop(ctx: &mut Ctx<'_>, args: Args<'_>, pop: &[u8]) -> Frame {
+/// The collection kinds blocking pops wait on.
+#[derive(Clone, Copy)]
+enum Kind {
+    List,
+    ZSet,
+}
+
+/// BLPOP/BRPOP/BZPOPMIN/BZPOPMAX: the first non-empty key's pop, prefixed
+/// with the key name.
+fn bpop(ctx: &mut Ctx<'_>, args: Args<'_>, pop: &[u8], kind: Kind) -> Frame {
     let deadline = match timeout(&args[args.len() - 1]) {
         Ok(d) => d,
         Err(e) => return e,
     };
     let keys: Vec<&[u8]> = args.iter().skip(1).take(args.len() - 2).collect();
     for key in &keys {
-        let ready = match ctx.db().peek(key).map(|e| e.value()) {
-            None => false,
-            Some(ValueRef::Obj(Object::List(l))) => !l.is_empty(),
-            Some(_) => return err(WRONGTYPE),
+        let ready = match (ctx.db().peek(key).map(|e| e.value()), kind) {
+            (None, _) => false,
+            (Some(ValueRef::Obj(Object::List(l))), Kind::List) => !l.is_empty(),
+            (Some(ValueRef::Obj(Object::ZSet(z))), Kind::ZSet) => !z.is_empty(),
+            (Some(_), _) => return err(WRONGTYPE),
         };
         if ready {
-            let value = run(ctx, &[pop, key]);
-            return Frame::Array(vec![Frame::Bulk(Bytes::copy_from_slice(key)), value]);
+            let mut reply = vec![Frame::Bulk(Bytes::copy_from_slice(key))];
+            match run(ctx, &[pop, key]) {
+                // ZPOPMIN without a count answers a flat [member, score].
+                Frame::Array(items) => reply.extend(items),
+                value => reply.push(value),
+            }
+            return Frame::Array(reply);
         }
     }
     block(ctx, keys.iter().map(|k| Bytes::copy_from_slice(k)).collect(), deadline, Frame::NullArray)
@@ -72,12 +87,12 @@ fn bpop(ctx: &mut Ctx<'_>, args: Args<'_>, pop: &[u8]) -> Frame {
 
 /// BLPOP key [key ...] timeout
 pub fn blpop(ctx: &mut Ctx<'_>, args: Args<'_>) -> Frame {
-    bpop(ctx, args, b"LPOP")
+    bpop(ctx, args, b"LPOP", Kind::List)
 }
 
 /// BRPOP key [key ...] timeout
 pub fn brpop(ctx: &mut Ctx<'_>, args: Args<'_>) -> Frame {
-    bpop(ctx, args, b"RPOP")
+    bpop(ctx, args, b"RPOP", Kind::List)
 }
 
 fn bmove(ctx: &mut Ctx<'_>, src: &[u8], dst: &[u8], from: &[u8], to: &[u8], t: &[u8]) -> Frame {
@@ -102,17 +117,37 @@ pub fn brpoplpush(ctx: &mut Ctx<'_>, args: Args<'_>) -> Frame {
     bmove(ctx, &args[1], &args[2], b"RIGHT", b"LEFT", &args[3])
 }
 
+/// BZPOPMIN key [key ...] timeout
+pub fn bzpopmin(ctx: &mut Ctx<'_>, args: Args<'_>) -> Frame {
+    bpop(ctx, args, b"ZPOPMIN", Kind::ZSet)
+}
+
+/// BZPOPMAX key [key ...] timeout
+pub fn bzpopmax(ctx: &mut Ctx<'_>, args: Args<'_>) -> Frame {
+    bpop(ctx, args, b"ZPOPMAX", Kind::ZSet)
+}
+
 /// BLMPOP timeout numkeys key [key ...] LEFT|RIGHT [COUNT count]
 pub fn blmpop(ctx: &mut Ctx<'_>, args: Args<'_>) -> Frame {
+    bmpop(ctx, args, b"LMPOP")
+}
+
+/// BZMPOP timeout numkeys key [key ...] MIN|MAX [COUNT count]
+pub fn bzmpop(ctx: &mut Ctx<'_>, args: Args<'_>) -> Frame {
+    bmpop(ctx, args, b"ZMPOP")
+}
+
+/// BLMPOP/BZMPOP: the non-blocking twin, or block on all its keys.
+fn bmpop(ctx: &mut Ctx<'_>, args: Args<'_>, twin: &'static [u8]) -> Frame {
     let deadline = match timeout(&args[1]) {
         Ok(d) => d,
         Err(e) => return e,
     };
-    let mut parts: Vec<&[u8]> = vec![b"LMPOP"];
+    let mut parts: Vec<&[u8]> = vec![twin];
     parts.extend(args.iter().skip(2));
     match run(ctx, &parts) {
         Frame::NullArray | Frame::Null => {
-            // LMPOP validated numkeys and the keys; wait on all of them.
+            // The twin validated numkeys and the keys; wait on all of them.
             let n = parse_canonical_i64(&args[2]).unwrap_or(0).max(0) as usize;
             let keys = args.iter().skip(3).take(n).map(Bytes::copy_from_slice).collect();
             block(ctx, keys, deadline, Frame::NullArray)
@@ -123,11 +158,14 @@ pub fn blmpop(ctx: &mut Ctx<'_>, args: Args<'_>) -> Frame {
 
 /// The blocking list commands.
 #[rustfmt::skip]
-pub static COMMANDS: [CommandSpec; 5] = [
+pub static COMMANDS: [CommandSpec; 8] = [
     cmd!("blpop", "blpop", -3, WRITE | NOSCRIPT | BLOCKING, BLOCK_KEYS, blpop, "list", "2.0.0", "Removes and returns the first element in a list. Blocks until an element is available otherwise. Deletes the list if the last element was popped."),
     cmd!("brpop", "brpop", -3, WRITE | NOSCRIPT | BLOCKING, BLOCK_KEYS, brpop, "list", "2.0.0", "Removes and returns the last element in a list. Blocks until an element is available otherwise. Deletes the list if the last element was popped."),
     cmd!("blmove", "blmove", 6, WRITE | DENYOOM | NOSCRIPT | BLOCKING, TWO, blmove, "list", "6.2.0", "Pops an element from a list, pushes it to another list and returns it. Blocks until an element is available otherwise. Deletes the list if the last element was moved."),
     cmd!("brpoplpush", "brpoplpush", 4, WRITE | DENYOOM | NOSCRIPT | BLOCKING, TWO, brpoplpush, "list", "2.2.0", "Pops an element from a list, pushes it to another list and returns it. Block until an element is available otherwise. Deletes the list if the last element was popped."),
+    cmd!("bzpopmin", "bzpopmin", -3, WRITE | NOSCRIPT | FAST | BLOCKING, BLOCK_KEYS, bzpopmin, "sorted-set", "5.0.0", "Removes and returns the member with the lowest score from one or more sorted sets. Blocks until a member is available otherwise. Deletes the sorted set if the last element was popped."),
+    cmd!("bzpopmax", "bzpopmax", -3, WRITE | NOSCRIPT | FAST | BLOCKING, BLOCK_KEYS, bzpopmax, "sorted-set", "5.0.0", "Removes and returns the member with the highest score from one or more sorted sets. Blocks until a member is available otherwise. Deletes the sorted set if the last element was popped."),
+    cmd!("bzmpop", "bzmpop", -5, WRITE | BLOCKING | ALL_SHARDS, NONE, bzmpop, "sorted-set", "7.0.0", "Removes and returns a member by score from one or more sorted sets. Blocks until a member is available otherwise. Deletes the sorted set if the last element was popped."),
     cmd!("blmpop", "blmpop", -5, WRITE | BLOCKING | ALL_SHARDS, NONE, blmpop, "list", "7.0.0", "Pops the first element from one of multiple lists. Blocks until an element is available otherwise. Deletes the list if the last element was popped."),
 ];
 
