@@ -1353,6 +1353,50 @@ def test_info_tracking_counters(start_server, raw):
     assert stats()[0] == 0
 
 
+def _eventually(cond, timeout=5.0):
+    deadline = time.monotonic() + timeout
+    while not cond():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.02)
+    return True
+
+
+def test_disconnect_removes_the_client_from_tracking(start_server, raw):
+    s = start_server()
+    w = raw(s.port)
+    reader, bcast = raw(s.port), raw(s.port)
+    reader.call("CLIENT", "TRACKING", "ON")
+    reader.call("MGET", "a", "b", "c")
+    bcast.call("CLIENT", "TRACKING", "ON", "BCAST", "PREFIX", "p:", "PREFIX", "q:")
+    reader.close()
+    bcast.close()
+
+    def field(section, name):
+        return int(info_fields(w, section)[name])
+
+    assert _eventually(lambda: field("clients", "tracking_clients") == 0)
+    assert field("stats", "tracking_total_prefixes") == 0
+
+
+@pytest.mark.hearth_only  # Redis keeps a closed client's keys until they are written
+def test_disconnect_frees_the_clients_tracked_keys(start_server, raw):
+    s = start_server()
+    w = raw(s.port)
+    reader, other = raw(s.port), raw(s.port)
+    reader.call("CLIENT", "TRACKING", "ON")
+    other.call("CLIENT", "TRACKING", "ON")
+    reader.call("MGET", "a", "b", "c")
+    other.call("GET", "a")
+    reader.close()
+
+    def keys_items():
+        f = info_fields(w, "stats")
+        return int(f["tracking_total_keys"]), int(f["tracking_total_items"])
+
+    assert _eventually(lambda: keys_items() == (1, 1)), keys_items()
+
+
 def test_tracking_table_max_keys_invalidates_the_excess(start_server, raw, mode):
     s = start_server()
     w = raw(s.port)
