@@ -96,6 +96,8 @@ struct Reader {
     /// (a)/(c): minimum version, and how many flushes had finished when it
     /// was set.
     floor: Vec<(i64, u64)>,
+    /// Why each floor was last raised (for the failure message).
+    why: Vec<&'static str>,
     /// (b): last value read (-1 for null), and how many flushes had finished
     /// when that read began.
     last: Vec<(i64, u64)>,
@@ -111,7 +113,8 @@ impl Reader {
         match value {
             Some(v) => {
                 if v < floor {
-                    world.violation(format!("(a/c) {what} {}: read {v} below floor {floor}", key(k)));
+                    let why = self.why[k];
+                    world.violation(format!("(a/c) {what} {}: read {v} below floor {floor} (from {why})", key(k)));
                 }
                 if v < last {
                     world.violation(format!("(b) {what} {}: read {v} after {last}", key(k)));
@@ -130,9 +133,10 @@ impl Reader {
         }
     }
 
-    fn raise(&mut self, k: usize, v: i64, flushes: u64) {
+    fn raise(&mut self, k: usize, v: i64, flushes: u64, why: &'static str) {
         if v > self.floor[k].0 {
             self.floor[k] = (v, flushes);
+            self.why[k] = why;
         }
     }
 }
@@ -144,7 +148,7 @@ fn snapshot(world: &World) -> (Vec<i64>, u64) {
 
 async fn read_loop(world: Arc<World>, client: Client, seed: u64, target: u64) {
     let mut rng = SmallRng::seed_from_u64(seed);
-    let mut me = Reader { floor: vec![(0, 0); KEYS], last: vec![(0, 0); KEYS] };
+    let mut me = Reader { floor: vec![(0, 0); KEYS], why: vec![""; KEYS], last: vec![(0, 0); KEYS] };
     while world.ops.load(Ordering::Relaxed) < target {
         let k = rng.gen_range(0..KEYS);
         let roll = rng.gen_range(0..100);
@@ -152,13 +156,13 @@ async fn read_loop(world: Arc<World>, client: Client, seed: u64, target: u64) {
             // Barrier: a round trip begun after these acknowledgements.
             let (snap, flushes) = snapshot(&world);
             match client.ping().await {
-                Ok(()) => snap.iter().enumerate().for_each(|(k, &v)| me.raise(k, v, flushes)),
+                Ok(()) => snap.iter().enumerate().for_each(|(k, &v)| me.raise(k, v, flushes, "a PING")),
                 // (c): the client has seen its connection die; the cache is
                 // gone, so what was acknowledged before is the floor too.
                 Err(e @ (Error::Disconnected(_) | Error::Io(_))) => {
                     let _ = e;
                     world.errors.fetch_add(1, Ordering::Relaxed);
-                    snap.iter().enumerate().for_each(|(k, &v)| me.raise(k, v, flushes));
+                    snap.iter().enumerate().for_each(|(k, &v)| me.raise(k, v, flushes, "a failed PING"));
                 }
                 Err(_) => {
                     world.errors.fetch_add(1, Ordering::Relaxed);
@@ -169,7 +173,7 @@ async fn read_loop(world: Arc<World>, client: Client, seed: u64, target: u64) {
         if roll < 15 {
             let flushes = world.flushes_done.load(Ordering::SeqCst);
             if let Some(v) = world.write(&client, k).await {
-                me.raise(k, v, flushes);
+                me.raise(k, v, flushes, "its own write");
             }
             continue;
         }

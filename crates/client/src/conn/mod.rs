@@ -10,9 +10,10 @@
 //! which is how the near cache applies a reply in socket order with the
 //! invalidation pushes around it.
 //!
-//! When either task fails, the reader drops the near cache first, then fails
-//! every waiting slot, then reports the connection dead to the client's
-//! supervisor (`client.rs`), which reconnects. This module never reconnects.
+//! Whichever task sees the connection fail first ends it (`Shared::fail`):
+//! the near cache is dropped first, then every waiting slot fails, then the
+//! client's supervisor (`client.rs`) hears of it and reconnects. This module
+//! never reconnects.
 
 mod handshake;
 
@@ -72,12 +73,42 @@ pub(crate) struct Shared {
     queue: Mutex<Queue>,
     /// Asks the reader to stop (writer failure, handle dropped).
     stop: Notify,
+    /// Set by the first task to see the connection fail.
+    failing: AtomicBool,
     dead: AtomicBool,
     /// Fired once the connection is dead and cleaned up.
     died: Notify,
+    /// The client's near cache, fed by the reader, dropped on failure.
+    cache: Option<Arc<NearCache>>,
 }
 
 impl Shared {
+    /// Ends the connection: once, whichever task (reader or writer) sees
+    /// the failure first. Order matters: the near cache goes first, so no
+    /// caller can learn that the connection is gone while replies cached on
+    /// it are still served; then every waiting request fails; then the
+    /// supervisor hears of it. Replies the reader completes afterwards
+    /// belong to reads the flush doomed, so nothing more is cached.
+    fn fail(&self, error: Error) {
+        if self.failing.swap(true, Ordering::AcqRel) {
+            return;
+        }
+        if let Some(cache) = &self.cache {
+            cache.set_connected(false);
+        }
+        let slots = {
+            let mut q = self.queue.lock();
+            q.closed = true;
+            std::mem::take(&mut q.slots)
+        };
+        for slot in slots {
+            slot.sink.finish(Err(error.clone()));
+        }
+        self.stop.notify_one();
+        self.dead.store(true, Ordering::Release);
+        self.died.notify_waiters();
+    }
+
     /// Waits until the connection is dead and its cleanup (cache flush,
     /// failing the waiting requests) is done.
     pub(crate) async fn wait_dead(&self) {
@@ -107,11 +138,13 @@ impl Conn {
         let shared = Arc::new(Shared {
             queue: Mutex::new(Queue { slots: VecDeque::new(), closed: false }),
             stop: Notify::new(),
+            failing: AtomicBool::new(false),
             dead: AtomicBool::new(false),
             died: Notify::new(),
+            cache,
         });
         tokio::spawn(write_loop(wr, rx, Arc::clone(&shared)));
-        tokio::spawn(read_loop(rd, leftover, Arc::clone(&shared), cache));
+        tokio::spawn(read_loop(rd, leftover, Arc::clone(&shared)));
         Conn { tx, shared, protocol }
     }
 
@@ -169,8 +202,8 @@ async fn write_loop(mut wr: OwnedWriteHalf, mut rx: mpsc::UnboundedReceiver<Byte
                 wr.write_all(&buf).await
             }
         };
-        if result.is_err() {
-            shared.stop.notify_one();
+        if let Err(e) = result {
+            shared.fail(Error::from(e));
             return;
         }
     }
@@ -178,13 +211,13 @@ async fn write_loop(mut wr: OwnedWriteHalf, mut rx: mpsc::UnboundedReceiver<Byte
     let _ = wr.shutdown().await;
 }
 
-async fn read_loop(mut rd: OwnedReadHalf, mut buf: BytesMut, shared: Arc<Shared>, cache: Option<Arc<NearCache>>) {
+async fn read_loop(mut rd: OwnedReadHalf, mut buf: BytesMut, shared: Arc<Shared>) {
     let error = 'outer: loop {
         loop {
             match decode_frame(&buf) {
                 Ok(Some((frame, used))) => {
                     buf.advance(used);
-                    if let Err(e) = dispatch(frame, &shared, cache.as_deref()) {
+                    if let Err(e) = dispatch(frame, &shared, shared.cache.as_deref()) {
                         break 'outer e;
                     }
                 }
@@ -206,21 +239,7 @@ async fn read_loop(mut rd: OwnedReadHalf, mut buf: BytesMut, shared: Arc<Shared>
             _ = shared.stop.notified() => break Error::Disconnected("the connection was closed".into()),
         }
     };
-    // Order matters: the cache goes first, so nothing cached on this
-    // connection can be served once any caller learns it is gone.
-    if let Some(cache) = &cache {
-        cache.set_connected(false);
-    }
-    let slots = {
-        let mut q = shared.queue.lock();
-        q.closed = true;
-        std::mem::take(&mut q.slots)
-    };
-    for slot in slots {
-        slot.sink.finish(Err(error.clone()));
-    }
-    shared.dead.store(true, Ordering::Release);
-    shared.died.notify_waiters();
+    shared.fail(error);
 }
 
 /// Routes one frame: pushes to the cache, replies to the front slot.
