@@ -190,19 +190,19 @@ both!(hash_fields_are_separate_entries_of_one_key, |server: common::Server| asyn
 });
 
 both!(server_ttl_and_max_ttl_bound_entries, |server: common::Server| async move {
-    let config = NearCacheConfig { max_ttl: Duration::from_millis(400), ..Default::default() };
+    let config = NearCacheConfig { max_ttl: Duration::from_millis(1500), ..Default::default() };
     let c = cached(&server, config).await;
     let writer = plain(&server).await;
-    writer.set_ex("short", "s", Duration::from_millis(150)).await.unwrap();
+    writer.set_ex("short", "s", Duration::from_millis(600)).await.unwrap();
     writer.set("forever", "f").await.unwrap();
     assert_eq!(c.get::<Option<String>>("short").await.unwrap().as_deref(), Some("s"));
     assert_eq!(c.get::<Option<String>>("forever").await.unwrap().as_deref(), Some("f"));
-    tokio::time::sleep(Duration::from_millis(250)).await;
+    tokio::time::sleep(Duration::from_millis(800)).await;
     // Expired on the server: never served from memory, invalidation or not.
     assert_eq!(c.get::<Option<String>>("short").await.unwrap(), None);
     assert_eq!(c.get::<Option<String>>("forever").await.unwrap().as_deref(), Some("f"));
     let misses = stats(&c).misses;
-    tokio::time::sleep(Duration::from_millis(400)).await;
+    tokio::time::sleep(Duration::from_millis(1500)).await;
     assert_eq!(c.get::<Option<String>>("forever").await.unwrap().as_deref(), Some("f"));
     assert_eq!(stats(&c).misses, misses + 1, "max_ttl expired the entry");
 });
