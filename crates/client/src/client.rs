@@ -159,6 +159,17 @@ impl Client {
     /// dropped from the near cache before the frames are returned.
     pub(crate) async fn send(&self, bytes: Bytes, replies: usize, writes: Writes) -> Result<Vec<Frame>> {
         let conn = self.conn().await?;
+        self.send_on(&conn, bytes, replies, writes).await
+    }
+
+    /// [`Client::send`] on a given connection (a dedicated one, say).
+    pub(crate) async fn send_on(
+        &self,
+        conn: &Conn,
+        bytes: Bytes,
+        replies: usize,
+        writes: Writes,
+    ) -> Result<Vec<Frame>> {
         let (tx, rx) = oneshot::channel();
         let sink = match (&self.inner.cache, writes) {
             (Some(cache), Writes::Keys(keys)) => {
@@ -178,7 +189,6 @@ impl Client {
             _ => Sink::Reply(tx),
         };
         conn.send(bytes, replies, sink)?;
-        drop(conn);
         self.wait(rx).await
     }
 

@@ -80,11 +80,11 @@ impl Cmd {
         let name = self.name_upper();
         let advice = match &name[..] {
             b"MULTI" | b"EXEC" | b"DISCARD" => "use Client::multi() for transactions",
-            b"WATCH" | b"UNWATCH" => "WATCH needs a dedicated connection, which this client does not offer yet",
+            b"WATCH" | b"UNWATCH" => "WATCH needs a connection of its own: use Client::dedicated()",
             b"SUBSCRIBE" | b"PSUBSCRIBE" | b"SSUBSCRIBE" | b"UNSUBSCRIBE" | b"PUNSUBSCRIBE" | b"SUNSUBSCRIBE" => {
                 "use Client::subscribe(), which opens a dedicated connection"
             }
-            b"SELECT" => "choose the database in the URL (redis://host:port/db)",
+            b"SELECT" => "choose the database in the URL (redis://host:port/db), or use Client::dedicated()",
             b"HELLO" | b"RESET" | b"QUIT" | b"MONITOR" => "the client manages the connection state itself",
             b"CLIENT" if self.args.get(1).is_some_and(|s| s.eq_ignore_ascii_case(b"TRACKING")) => {
                 "the near cache manages CLIENT TRACKING"

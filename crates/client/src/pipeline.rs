@@ -6,12 +6,14 @@
 //! are dropped from the near cache before their replies are returned, like
 //! single writes.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::BytesMut;
 use hearth_resp::Frame;
 
 use crate::cmd::{Cmd, Writes};
+use crate::conn::Conn;
 use crate::error::{Error, Result};
 use crate::value::{FromFrame, ToArg};
 use crate::Client;
@@ -136,6 +138,8 @@ impl Pipeline {
 pub struct Transaction {
     client: Client,
     cmds: Vec<Cmd>,
+    /// A dedicated connection (with `WATCH`es) instead of the shared one.
+    on: Option<Arc<Conn>>,
 }
 
 impl Transaction {
@@ -143,7 +147,9 @@ impl Transaction {
 
     /// Runs the transaction and returns `EXEC`'s replies (errors of single
     /// commands stay in place as [`Frame::Error`]). A command refused at
-    /// queue time aborts it all: `Err` with Redis's `EXECABORT` text.
+    /// queue time aborts it all: `Err` with Redis's `EXECABORT` text. On a
+    /// [`crate::Dedicated`] connection, a watched key that changed makes it
+    /// [`Error::TransactionAborted`].
     pub async fn execute(&self) -> Result<Vec<Frame>> {
         if self.cmds.is_empty() {
             return Ok(Vec::new());
@@ -157,13 +163,23 @@ impl Transaction {
             writes = writes.merge(c.writes());
         }
         Cmd::new("EXEC").encode(&mut out);
-        let mut frames = self.client.send(out.freeze(), self.cmds.len() + 2, writes).await?;
+        let replies = self.cmds.len() + 2;
+        let mut frames = match &self.on {
+            None => self.client.send(out.freeze(), replies, writes).await?,
+            Some(conn) => self.client.send_on(conn, out.freeze(), replies, writes).await?,
+        };
         match frames.pop() {
             Some(Frame::Array(items)) => Ok(items),
             Some(Frame::Null | Frame::NullArray) => Err(Error::TransactionAborted),
             Some(Frame::Error(text)) => Err(Error::server(text)),
             _ => Err(Error::unexpected("EXEC reply of the wrong shape")),
         }
+    }
+}
+
+impl Transaction {
+    pub(crate) fn on_connection(client: Client, conn: Arc<Conn>) -> Transaction {
+        Transaction { client, cmds: Vec::new(), on: Some(conn) }
     }
 }
 
@@ -175,6 +191,6 @@ impl Client {
 
     /// A new, empty transaction.
     pub fn multi(&self) -> Transaction {
-        Transaction { client: self.clone(), cmds: Vec::new() }
+        Transaction { client: self.clone(), cmds: Vec::new(), on: None }
     }
 }

@@ -375,3 +375,35 @@ both!(subscriptions_resubscribe_after_a_restart, |mut server: common::Server| as
     sub.punsubscribe("ev:*").await.unwrap();
     assert_eq!(c.publish("ev:3", "nobody").await.unwrap(), 0);
 });
+
+both!(dedicated_connections_support_watch, |server: common::Server| async move {
+    let c = Client::builder(&server.url()).near_cache(Default::default()).connect().await.unwrap();
+    let other = client(&server).await;
+    let conn = c.dedicated().await.unwrap();
+    c.set("w", 1).await.unwrap();
+    assert_eq!(c.get::<i64>("w").await.unwrap(), 1);
+    // A watched key written by someone else aborts the transaction.
+    conn.watch("w").await.unwrap();
+    other.set("w", 5).await.unwrap();
+    let err = conn.multi().incr("w").execute().await.unwrap_err();
+    assert!(matches!(err, Error::TransactionAborted), "{err}");
+    // Retried without interference, it runs.
+    conn.watch("w").await.unwrap();
+    let v: i64 = conn.cmd(cmd("GET").arg("w")).await.unwrap();
+    let (n,): (i64,) = conn
+        .multi()
+        .cmd(cmd("SET").arg("w").arg(v * 10))
+        .incr("w")
+        .query()
+        .await
+        .map(|(_, n): ((), i64)| (n,))
+        .unwrap();
+    assert_eq!(n, 51);
+    // Its writes drop the near cache's copy at once.
+    assert_eq!(c.get::<i64>("w").await.unwrap(), 51);
+    // Connection state stays on it.
+    conn.cmd::<()>(cmd("SELECT").arg(1)).await.unwrap();
+    conn.cmd::<()>(cmd("SET").arg("w").arg("db1")).await.unwrap();
+    assert_eq!(c.get::<i64>("w").await.unwrap(), 51);
+    assert!(matches!(conn.cmd::<()>(cmd("SUBSCRIBE").arg("x")).await, Err(Error::InvalidUse(_))));
+});
