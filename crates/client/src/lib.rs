@@ -33,6 +33,8 @@
 //!   [`NearCacheStats`] and [`Client::near_cache_events`].
 //! - Blocking commands ([`Client::blocking`], [`Client::blpop`]) run on a
 //!   small pool of dedicated connections, never stalling the shared one.
+//!   [`Client::dedicated`] opens a connection of one's own for `WATCH` and
+//!   other connection state.
 //! - [`patterns`]: cache-aside with single flight and stale-while-revalidate,
 //!   write-through, write-behind, event-based invalidation, capped lists.
 //!
