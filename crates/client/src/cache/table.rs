@@ -192,6 +192,9 @@ pub(crate) struct Lease {
     name: &'static str,
     extra: Vec<Bytes>,
     done: bool,
+    /// When the read began: its TTL counts from here, never from the
+    /// reply's arrival, so the entry cannot outlive the key on the server.
+    started: Instant,
 }
 
 impl Drop for Lease {
@@ -338,6 +341,7 @@ impl NearCache {
             name: read.name,
             extra: read.extra.clone(),
             done: false,
+            started: self.clock.now(),
         })
     }
 
@@ -356,7 +360,8 @@ impl NearCache {
                             bump(&self.counters.doomed, 1);
                         } else if let Some(ttl) = self.ttl(*pttl) {
                             let extra = std::mem::take(&mut lease.extra);
-                            self.insert(&mut table, lease.key.clone(), lease.name, extra, value.clone(), ttl);
+                            let expires_at = lease.started + ttl;
+                            self.insert(&mut table, lease.key.clone(), lease.name, extra, value.clone(), expires_at);
                         }
                     }
                     p.waiters
@@ -388,7 +393,7 @@ impl NearCache {
         name: &'static str,
         extra: Vec<Bytes>,
         value: Frame,
-        ttl: Duration,
+        expires_at: Instant,
     ) {
         let now = self.clock.now();
         let bytes = READ_OVERHEAD + frame_size(&value) + extra.iter().map(|a| a.len() as u64).sum::<u64>();
@@ -399,7 +404,7 @@ impl NearCache {
                 old.reads.iter().filter(|c| c.expires_at > now && !(c.name == name && c.extra == extra)).cloned(),
             );
         }
-        reads.push(Cached { name, extra, value, expires_at: now + ttl, bytes });
+        reads.push(Cached { name, extra, value, expires_at, bytes });
         let total = KEY_OVERHEAD + key.len() as u64 + reads.iter().map(|c| c.bytes).sum::<u64>();
         table.bytes += total;
         let evicted = self.store.insert_with_lifecycle(key, Arc::new(KeyEntry { reads, bytes: total }));

@@ -289,3 +289,16 @@ fn stale_mode_serves_old_replies_for_a_bounded_time_then_drops_them_on_reconnect
     assert_eq!(cache.get(&get("k")), None, "dropped on reconnect");
     assert_eq!(cache.stats().flushes, 1);
 }
+
+#[test]
+fn ttl_counts_from_when_the_read_began() {
+    let (cache, clock) = cache();
+    let lease = lead(&cache, &get("k"));
+    // The reply takes a second to arrive; the key had 1.5 s left when read.
+    clock.advance(Duration::from_secs(1));
+    cache.complete(lease, Ok((bulk("v"), 1_500))).unwrap();
+    clock.advance(Duration::from_millis(499));
+    assert!(cache.get(&get("k")).is_some());
+    clock.advance(Duration::from_millis(1));
+    assert_eq!(cache.get(&get("k")), None, "never outlives the key on the server");
+}
