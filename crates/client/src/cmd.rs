@@ -111,6 +111,10 @@ impl Cmd {
             b"RENAME" | b"RENAMENX" | b"COPY" | b"SMOVE" | b"LMOVE" | b"RPOPLPUSH" | b"BLMOVE" | b"BRPOPLPUSH" => {
                 Writes::Keys(a.iter().skip(1).take(2).cloned().collect())
             }
+            // Scripts and multi-key pops name their keys after a count:
+            // any of them may be written.
+            b"LMPOP" | b"ZMPOP" => Writes::Keys(counted_keys(a, 1)),
+            b"EVAL" | b"EVALSHA" | b"FCALL" | b"BLMPOP" | b"BZMPOP" => Writes::Keys(counted_keys(a, 2)),
             b"SINTERSTORE" | b"SUNIONSTORE" | b"SDIFFSTORE" | b"ZUNIONSTORE" | b"ZINTERSTORE" | b"ZDIFFSTORE"
             | b"ZRANGESTORE" | b"GEORADIUS" | b"BITOP" | b"PFMERGE" => {
                 // The destination is the first key (BITOP: after the operation).
@@ -124,10 +128,18 @@ impl Cmd {
             | b"RPUSHX" | b"LPOP" | b"RPOP" | b"LSET" | b"LREM" | b"LTRIM" | b"LINSERT" | b"SADD" | b"SREM"
             | b"SPOP" | b"ZADD" | b"ZREM" | b"ZINCRBY" | b"ZPOPMIN" | b"ZPOPMAX" | b"ZREMRANGEBYRANK"
             | b"ZREMRANGEBYSCORE" | b"ZREMRANGEBYLEX" | b"PFADD" | b"XADD" | b"XDEL" | b"XTRIM" | b"RESTORE"
-            | b"MOVE" | b"SORT" => Writes::Keys(first()),
+            | b"MOVE" | b"SORT" | b"GEOADD" | b"BITFIELD" | b"HSETEX" | b"HGETDEL" | b"HGETEX" | b"HEXPIREAT"
+            | b"HPEXPIREAT" => Writes::Keys(first()),
             _ => Writes::None,
         }
     }
+}
+
+/// The keys of `CMD ... numkeys key...`, where `numkeys` is argument
+/// `count_at` (none if it does not parse).
+fn counted_keys(a: &[Bytes], count_at: usize) -> Vec<Bytes> {
+    let n = a.get(count_at).and_then(|n| std::str::from_utf8(n).ok()?.parse::<usize>().ok()).unwrap_or(0);
+    a.iter().skip(count_at + 1).take(n).cloned().collect()
 }
 
 /// The keys a command writes.
@@ -179,6 +191,11 @@ mod tests {
         assert_eq!(keys(cmd("rename").args(["a", "b"]).writes()), ["a", "b"]);
         assert_eq!(keys(cmd("BITOP").args(["AND", "dst", "x"]).writes()), ["dst"]);
         assert_eq!(keys(cmd("BLPOP").args(["a", "b", "0"]).writes()), ["a", "b"]);
+        assert_eq!(keys(cmd("EVAL").args(["return 1", "2", "k1", "k2", "arg"]).writes()), ["k1", "k2"]);
+        assert_eq!(keys(cmd("LMPOP").args(["1", "l", "LEFT"]).writes()), ["l"]);
+        assert_eq!(keys(cmd("BLMPOP").args(["0", "2", "a", "b", "LEFT"]).writes()), ["a", "b"]);
+        assert_eq!(keys(cmd("EVAL").args(["return 1", "x"]).writes()), Vec::<String>::new());
+        assert_eq!(keys(cmd("GEOADD").args(["g", "1", "2", "m"]).writes()), ["g"]);
         assert_eq!(keys(cmd("hset").args(["h", "f", "v"]).writes()), ["h"]);
         assert_eq!(cmd("GET").arg("a").writes(), Writes::None);
         assert_eq!(cmd("flushall").writes(), Writes::All);
