@@ -585,8 +585,6 @@ fn redirect_push_is_on_the_target_socket_before_the_data_connection_round_trip()
 /// `flush`): a GET running in between returns the old value, registers the
 /// key again and is never invalidated by the flush that then deletes it.
 #[test]
-#[ignore = "server bug: FLUSHALL invalidates before it locks the databases; a read in between caches a value \
-            the flush then deletes with no further invalidation"]
 fn flushall_never_leaves_a_stale_cached_value() {
     const KEYS: usize = 4;
     const OPS: u64 = 15_000;
@@ -708,8 +706,6 @@ fn flushall_never_leaves_a_stale_cached_value() {
 /// read after ON: their writes are then never reported. A client tracking
 /// many keys makes each sweep long enough to hit this reliably.
 #[test]
-#[ignore = "server bug: OFF then ON while a sweep of the tracking table is running loses the reads made after ON \
-            (the sweep took the 'dead' set before ON revived the id)"]
 fn tracking_off_then_on_during_a_sweep_keeps_new_reads_tracked() {
     let s = start_server();
     let addr = s.addr();

@@ -161,7 +161,10 @@ pub fn getkeys(_ctx: &mut Ctx<'_>, args: Args<'_>) -> Frame {
         Err(_) if spec.subcommands.is_empty() => return err("ERR Invalid number of arguments specified for command"),
         Err(_) => return err("ERR Invalid command specified"),
     };
-    let keys: Vec<Frame> = spec.key_positions(a.len()).map(|i| Frame::Bulk(Bytes::copy_from_slice(&a[i]))).collect();
+    let keys: Vec<Frame> = super::dispatch::key_positions(spec, a)
+        .into_iter()
+        .map(|i| Frame::Bulk(Bytes::copy_from_slice(&a[i])))
+        .collect();
     if keys.is_empty() {
         return err("ERR The command has no key arguments");
     }

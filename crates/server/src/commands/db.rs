@@ -122,12 +122,14 @@ fn invalidate_everything(ctx: &mut Ctx<'_>) {
 }
 
 fn flush(ctx: &mut Ctx<'_>, dbs: &[usize], lazy: bool) {
-    invalidate_everything(ctx);
     ctx.lock_dbs(dbs);
     let mut old: Vec<ShardData> = Vec::new();
     for &db in dbs {
         ctx.db_at(db).for_each_shard(|s| old.push(s.flush()));
     }
+    // Under the locks: a read of the old data cannot re-register between
+    // the invalidation and the flush.
+    invalidate_everything(ctx);
     if lazy {
         // Free the memory off the command path (FLUSH ... ASYNC).
         std::thread::spawn(move || drop(old));
@@ -174,14 +176,14 @@ pub fn swapdb(ctx: &mut Ctx<'_>, args: Args<'_>) -> Frame {
     if a == b {
         return Frame::ok();
     }
-    // Redis 7.x sends nothing here and leaves swapped-in caches stale;
-    // Hearth invalidates like a flush (REDIS-NOTES.md).
-    invalidate_everything(ctx);
     ctx.lock_dbs(&[a, b]);
     for idx in 0..SHARDS {
         let a_data = ctx.guards.shard(a, idx).flush();
         let b_data = ctx.guards.shard(b, idx).swap_data(a_data);
         ctx.guards.shard(a, idx).swap_data(b_data);
     }
+    // Redis 7.x sends nothing here and leaves swapped-in caches stale;
+    // Hearth invalidates like a flush (REDIS-NOTES.md), under the locks.
+    invalidate_everything(ctx);
     Frame::ok()
 }

@@ -55,6 +55,36 @@ fn resolve(args: Args<'_>) -> Result<(&'static CommandSpec, String), Frame> {
 /// The error for commands refused under maxmemory.
 const OOM: &str = "OOM command not allowed when used memory > 'maxmemory'.";
 
+/// Commands whose keys follow a `numkeys` argument: (name, index of
+/// numkeys, whether argument 1 is a destination key).
+const NUMKEYS: &[(&str, usize, bool)] = &[
+    ("zunion", 1, false),
+    ("zinter", 1, false),
+    ("zdiff", 1, false),
+    ("zintercard", 1, false),
+    ("sintercard", 1, false),
+    ("lmpop", 1, false),
+    ("zmpop", 1, false),
+    ("zunionstore", 2, true),
+    ("zinterstore", 2, true),
+    ("zdiffstore", 2, true),
+    ("blmpop", 2, false),
+    ("bzmpop", 2, false),
+];
+
+/// Positions of a command's keys: the table's (first, last, step), or for
+/// `numkeys` commands the keys that argument announces (Redis's movablekeys).
+pub fn key_positions(spec: &CommandSpec, args: Args<'_>) -> Vec<usize> {
+    if let Some(&(_, at, dest)) = NUMKEYS.iter().find(|(name, _, _)| *name == spec.name) {
+        let n = (args.len() > at).then(|| super::args::parse_canonical_i64(&args[at])).flatten().unwrap_or(0);
+        let n = (n.max(0) as usize).min(args.len().saturating_sub(at + 1));
+        let mut keys: Vec<usize> = if dest { vec![1] } else { Vec::new() };
+        keys.extend(at + 1..at + 1 + n);
+        return keys;
+    }
+    spec.key_positions(args.len()).collect()
+}
+
 /// Registers the keys a tracking client just read, while the command still
 /// holds their shard locks (so no write can slip in between the read and
 /// the registration).
@@ -63,7 +93,7 @@ fn remember_reads(client: &ClientState, spec: &CommandSpec, args: Args<'_>) {
         return;
     }
     if let Some(t) = crate::tracking::get() {
-        t.remember(client.id(), spec.key_positions(args.len()).map(|i| &args[i]));
+        t.remember(client.id(), key_positions(spec, args).into_iter().map(|i| &args[i]));
     }
 }
 
@@ -188,7 +218,7 @@ pub fn call(
         let mut ctx = Ctx { shared, client, guards, now, followups, in_exec };
         (spec.handler)(&mut ctx, args)
     };
-    if client.tracking_on && spec.has(flag::READONLY) && spec.keys.first > 0 {
+    if client.tracking_on && spec.has(flag::READONLY) {
         remember_reads(client, spec, args);
     }
     if !in_exec {

@@ -43,6 +43,11 @@ impl Delivery {
         Delivery { registry }
     }
 
+    /// Whether client `id` is connected with tracking on.
+    pub fn is_tracking(&self, id: u64) -> bool {
+        self.registry.get(id).is_some_and(|c| c.tracking.lock().enabled())
+    }
+
     /// Sends client `id` an invalidation of `keys` (None = everything),
     /// caused by client `writer` (0 = the server: expiry, eviction).
     pub fn invalidate(&self, id: u64, writer: u64, keys: Option<&[Bytes]>) {

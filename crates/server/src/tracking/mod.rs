@@ -227,7 +227,9 @@ impl Tracking {
         }
     }
 
-    /// Removes forgotten clients from every default-mode shard (cron).
+    /// Removes forgotten clients from every default-mode shard (cron). A
+    /// client that turned tracking on again is checked under each shard's
+    /// lock, so its new reads (registered under that lock) are kept.
     pub fn sweep_dead(&self) {
         let dead = std::mem::take(&mut *self.dead.lock());
         if dead.is_empty() {
@@ -235,6 +237,10 @@ impl Tracking {
         }
         for shard in self.shards.iter() {
             let mut s = shard.lock();
+            let dead: Vec<u64> = dead.iter().copied().filter(|id| !self.delivery.is_tracking(*id)).collect();
+            if dead.is_empty() {
+                continue;
+            }
             s.retain(|_, readers| {
                 for id in &dead {
                     if readers.remove(*id) {
@@ -257,10 +263,13 @@ impl Tracking {
     /// the command's reply.
     pub fn flush_all(&self, flusher: u64) -> Option<hearth_resp::Frame> {
         for shard in self.shards.iter() {
-            shard.lock().clear();
+            let mut s = shard.lock();
+            // Exact counts: reads of other databases may register meanwhile.
+            let items: usize = s.values().map(Readers::len).sum();
+            self.keys.fetch_sub(s.len(), Ordering::Relaxed);
+            self.items.fetch_sub(items, Ordering::Relaxed);
+            s.clear();
         }
-        self.keys.store(0, Ordering::Relaxed);
-        self.items.store(0, Ordering::Relaxed);
         self.delivery.invalidate_all(flusher)
     }
 
