@@ -1,9 +1,9 @@
-//! [`Client`]: the shared handle, its connection supervisor, and the three
-//! ways a request travels (plain, write, cached read).
+//! [`Client`]: the shared handle and the three ways a request travels
+//! (plain, write, cached read).
 //!
-//! A client owns one multiplexed connection at a time. A supervisor task
-//! waits for it to die, then reconnects with exponential backoff and jitter;
-//! meanwhile requests wait up to the connect timeout for the new connection.
+//! A client owns one multiplexed connection at a time. When it dies, the
+//! supervisor (`supervisor.rs`) reconnects; meanwhile requests wait up to
+//! the connect timeout for the new connection.
 //! Writes carry the keys they write, and the reader task drops this client's
 //! cached copies of them before the write's reply is handed back
 //! (read-your-writes). Cached reads go through the near cache's lease
@@ -11,13 +11,11 @@
 //!
 //! Typed commands live in `commands/`; this file is only the plumbing.
 
-use std::sync::{Arc, Weak};
-use std::time::Duration;
+use std::sync::Arc;
 
 use bytes::{Bytes, BytesMut};
 use hearth_resp::{Frame, Protocol};
 use parking_lot::{Mutex, RwLock};
-use rand::Rng;
 use tokio::sync::{oneshot, watch};
 
 use crate::blocking::BlockingPool;
@@ -47,10 +45,10 @@ pub struct Client {
 pub(crate) struct Inner {
     pub(crate) config: Config,
     pub(crate) cache: Option<Arc<NearCache>>,
-    slot: RwLock<Option<Arc<Conn>>>,
+    pub(crate) slot: RwLock<Option<Arc<Conn>>>,
     /// Bumped each time a new connection is published.
     generation: watch::Sender<u64>,
-    last_error: Mutex<Option<Error>>,
+    pub(crate) last_error: Mutex<Option<Error>>,
     pub(crate) blocking: BlockingPool,
 }
 
@@ -93,7 +91,7 @@ impl Client {
         });
         let shared = Arc::clone(first.shared());
         inner.publish(first);
-        tokio::spawn(supervise(Arc::downgrade(&inner), shared));
+        tokio::spawn(crate::supervisor::supervise(Arc::downgrade(&inner), shared));
         Ok(Client { inner })
     }
 
@@ -358,11 +356,11 @@ impl NearCacheEvents {
 }
 
 impl Inner {
-    fn live(&self) -> Option<Arc<Conn>> {
+    pub(crate) fn live(&self) -> Option<Arc<Conn>> {
         self.slot.read().as_ref().filter(|c| !c.is_dead()).cloned()
     }
 
-    fn publish(&self, conn: Conn) {
+    pub(crate) fn publish(&self, conn: Conn) {
         if let Some(cache) = &self.cache {
             cache.set_connected(true);
         }
@@ -376,46 +374,6 @@ pub(crate) async fn connect_once(config: &Config, cache: Option<&Arc<NearCache>>
     let tracking = cache.and(config.near_cache.as_ref()).map(|c| &c.mode);
     let opened = conn::open(config, tracking).await?;
     Ok(Conn::start(opened, cache.cloned()))
-}
-
-/// Reconnects whenever the current connection dies, until the client is
-/// dropped.
-async fn supervise(client: Weak<Inner>, mut current: Arc<conn::Shared>) {
-    loop {
-        current.wait_dead().await;
-        let (config, cache) = match client.upgrade() {
-            None => return,
-            Some(inner) => {
-                *inner.slot.write() = None;
-                (inner.config.clone(), inner.cache.clone())
-            }
-        };
-        let mut delay = config.reconnect_min;
-        loop {
-            let attempt = connect_once(&config, cache.as_ref()).await;
-            let Some(inner) = client.upgrade() else { return };
-            match attempt {
-                Ok(conn) => {
-                    current = Arc::clone(conn.shared());
-                    *inner.last_error.lock() = None;
-                    inner.publish(conn);
-                    break;
-                }
-                Err(e) => {
-                    *inner.last_error.lock() = Some(e);
-                    drop(inner);
-                    tokio::time::sleep(jitter(delay)).await;
-                    delay = (delay * 2).min(config.reconnect_max);
-                }
-            }
-        }
-    }
-}
-
-/// `d` scaled by a random factor in [0.5, 1.0], so clients restarted
-/// together do not reconnect in lockstep.
-fn jitter(d: Duration) -> Duration {
-    d.mul_f64(rand::thread_rng().gen_range(0.5..=1.0))
 }
 
 /// Splits the replies of `MULTI, (PTTL k, READ k) x n, EXEC` into n
@@ -480,13 +438,5 @@ mod tests {
         let out = split_exec(Ok(frames), 3);
         assert_eq!(out.len(), 3);
         assert!(out.iter().all(|r| r.as_ref().unwrap_err().to_string().starts_with("EXECABORT")));
-    }
-
-    #[test]
-    fn jitter_stays_within_half_to_full() {
-        for _ in 0..100 {
-            let d = jitter(Duration::from_millis(100));
-            assert!(d >= Duration::from_millis(50) && d <= Duration::from_millis(100));
-        }
     }
 }

@@ -149,9 +149,20 @@ pub struct Config {
     pub(crate) near_cache: Option<NearCacheConfig>,
     pub(crate) blocking_pool_size: usize,
     pub(crate) serve_stale: Option<Duration>,
+    /// `None`: the default (on with the near cache); `Some(None)`: off.
+    pub(crate) health_check: Option<Option<(Duration, Duration)>>,
 }
 
 impl Config {
+    /// The health check in force: interval and timeout.
+    pub(crate) fn health_check(&self) -> Option<(Duration, Duration)> {
+        match self.health_check {
+            Some(explicit) => explicit,
+            None if self.near_cache.is_some() => Some((Duration::from_secs(1), Duration::from_secs(5))),
+            None => None,
+        }
+    }
+
     pub(crate) fn new(info: ConnectionInfo) -> Config {
         Config {
             info,
@@ -164,6 +175,7 @@ impl Config {
             near_cache: None,
             blocking_pool_size: 4,
             serve_stale: None,
+            health_check: None,
         }
     }
 }
@@ -254,6 +266,21 @@ impl ClientBuilder {
     /// connection comes back, as always.
     pub fn near_cache_serve_stale(self, max_staleness: Duration) -> Self {
         self.set(|c| c.serve_stale = Some(max_staleness))
+    }
+
+    /// Sends `PING` every `interval` on the shared connection, and drops the connection (and with it the near cache)
+    /// when no reply comes within `timeout`: a server that vanished without
+    /// closing the socket (a partition, a frozen host) stops the near cache
+    /// from serving within `interval + timeout`. On by default with the near
+    /// cache (1 s, 5 s), off otherwise. `timeout` must exceed the slowest
+    /// command you run on the shared connection.
+    pub fn health_check(self, interval: Duration, timeout: Duration) -> Self {
+        self.set(|c| c.health_check = Some(Some((interval, timeout))))
+    }
+
+    /// No health check, even with the near cache.
+    pub fn no_health_check(self) -> Self {
+        self.set(|c| c.health_check = Some(None))
     }
 
     /// The settings, or the URL error.

@@ -71,6 +71,7 @@ mod error;
 pub mod patterns;
 mod pipeline;
 mod pubsub;
+mod supervisor;
 mod value;
 
 pub use cache::{NearCacheConfig, NearCacheEvent, NearCacheStats, TrackingMode};

@@ -137,3 +137,57 @@ async fn response_timeout_fails_the_request_not_the_client() {
     let err = c.get::<Option<String>>("k").await.unwrap_err();
     assert!(matches!(err, Error::Timeout(_)), "{err}");
 }
+
+#[tokio::test]
+async fn health_check_drops_a_silent_connection_and_the_cache() {
+    // A server that can freeze: the socket stays open, nothing is answered.
+    let frozen = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let answers = resp3_server(b"+PONG\r\n");
+    let flag = frozen.clone();
+    let url = fake(Arc::new(
+        move |cmd: &str| {
+            if flag.load(std::sync::atomic::Ordering::SeqCst) {
+                Vec::new()
+            } else {
+                answers(cmd)
+            }
+        },
+    ))
+    .await;
+    let c = Client::builder(&url)
+        .near_cache(NearCacheConfig::default())
+        .health_check(Duration::from_millis(50), Duration::from_millis(100))
+        .connect_timeout(Duration::from_millis(200))
+        .reconnect_backoff(Duration::from_millis(5), Duration::from_millis(20))
+        .connect()
+        .await
+        .unwrap();
+    assert_eq!(c.get::<String>("k").await.unwrap(), "v");
+    assert_eq!(c.near_cache_stats().unwrap().keys, 1);
+    frozen.store(true, std::sync::atomic::Ordering::SeqCst);
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    let s = c.near_cache_stats().unwrap();
+    assert!(s.flushes >= 1 && s.keys == 0, "the frozen connection was dropped: {s:?}");
+    frozen.store(false, std::sync::atomic::Ordering::SeqCst);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    // Reconnected: reads work and cache again.
+    assert_eq!(c.get::<String>("k").await.unwrap(), "v");
+    assert_eq!(c.near_cache_stats().unwrap().keys, 1);
+}
+
+#[tokio::test]
+async fn health_check_keeps_a_live_connection() {
+    let url = fake(resp3_server(b"+PONG\r\n")).await;
+    let c = Client::builder(&url)
+        .near_cache(NearCacheConfig::default())
+        .health_check(Duration::from_millis(20), Duration::from_millis(500))
+        .connect()
+        .await
+        .unwrap();
+    assert_eq!(c.get::<String>("k").await.unwrap(), "v");
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let s = c.near_cache_stats().unwrap();
+    assert_eq!((s.flushes, s.keys), (0, 1), "{s:?}");
+    assert_eq!(c.get::<String>("k").await.unwrap(), "v");
+    assert_eq!(c.near_cache_stats().unwrap().hits, 1);
+}

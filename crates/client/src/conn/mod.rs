@@ -89,7 +89,7 @@ impl Shared {
     /// it are still served; then every waiting request fails; then the
     /// supervisor hears of it. Replies the reader completes afterwards
     /// belong to reads the flush doomed, so nothing more is cached.
-    fn fail(&self, error: Error) {
+    pub(crate) fn fail(&self, error: Error) {
         if self.failing.swap(true, Ordering::AcqRel) {
             return;
         }
