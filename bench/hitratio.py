@@ -37,6 +37,8 @@ Environment (defaults):
                   shipped. Its used_memory is jemalloc's `allocated`, which counts objects parked
                   in thread caches: with them the empty footprint wanders by ~0.5MB with history,
                   more than the whole cache at small sizes; without them it is exact
+  DEADLINE        seconds after which the remaining traces and runs are skipped, and said
+                  so, rather than run on (600)
   REPLAY_RATE     accesses per second, 0 = as fast as it goes (0)
   TTL             seconds of the EX given to every SET under volatile-* policies (86400)
   OUT_DIR (bench/out), TRACES_DIR (../shared/traces from the repo root),
@@ -51,7 +53,7 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from hitratio import report, sim, traces  # noqa: E402
-from hitratio.replay import calibrate, fit_maxmemory, replay  # noqa: E402
+from hitratio.replay import Encoded, calibrate, fit_maxmemory, replay  # noqa: E402
 from hitratio.servers import Server, accepted_policies, ensure_hearth, ensure_redis  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -92,6 +94,7 @@ def main():
         raise SystemExit(f"MAXMEMORY_MODE must be budget, absolute or keys, not {mode}")
     ttl = env_int("TTL", 86_400)
     rate = env_int("REPLAY_RATE", 0)
+    deadline = env_int("DEADLINE", 600)
     out_dir = os.environ.get("OUT_DIR", os.path.join(ROOT, "bench", "out"))
     traces_dir = os.environ.get("TRACES_DIR", os.path.join(ROOT, "..", "shared", "traces"))
     malloc_conf = os.environ.get("HEARTH_MALLOC_CONF", "tcache:false")
@@ -108,7 +111,9 @@ def main():
     commit = subprocess.run(["git", "-C", ROOT, "rev-parse", "--short", "HEAD"],
                             capture_output=True, text=True).stdout.strip()
 
-    print(f"hearth-server {hearth_bin} (repo at {commit or '?'}); {redis_version}; {os.cpu_count()} cores")
+    built = time.strftime("%Y-%m-%d %H:%M", time.localtime(os.path.getmtime(hearth_bin)))
+    print(f"hearth-server {hearth_bin} (built {built}; repo HEAD {commit or '?'}); {redis_version}; "
+          f"{os.cpu_count()} cores")
     print(f"maxmemory-policy values hearth-server accepts: {', '.join(accepted)}")
     print(f"measured: hearth {', '.join(hearth_policies)}; redis {', '.join(redis_policies)}")
     print(f"""method:
@@ -146,14 +151,22 @@ def main():
   miss ratio = GETs answered nil / accesses, cold misses included.""", flush=True)
 
     results, meta, t0 = [], {}, time.time()
+    skipped = []
     for name in names:
+        if time.time() - t0 > deadline:
+            skipped.append(name)
+            continue
         tr = traces.load(name, traces_dir, limit, synth, seed)
         distinct = tr.distinct
         print(f"\n{name}: {tr.source}; {distinct:,} distinct keys", flush=True)
+        encoded = Encoded(tr.keys)
         pcts = sorted({main_pct} | (set(plot_pcts) if name in plot_traces else set()))
         starters = {"redis": lambda: Server("redis", redis_bin),
                     "hearth": lambda: Server("hearth", hearth_bin, malloc_conf=malloc_conf)}
+        t_trace = time.time()
+        spent = {"calibration": 0.0, "replays": 0.0, "simulations": 0.0}
         for pct in pcts:
+            t_phase = time.time()
             capacity = max(8, round(distinct * pct / 100))
             batch = max(1, min(max_batch, capacity // divisor))
             size = max(value_size, -(-min_cache_bytes // capacity))
@@ -178,13 +191,18 @@ def main():
                               + (f" holds {fitted[k][1]:,} (target {target[k]:,})" if fitted[k][1] is not None
                                  else " (redis-server's)")
                               for k in ("redis", "hearth")), flush=True)
+            spent["calibration"] += time.time() - t_phase
+            t_phase = time.time()
             runs = [("redis", p) for p in redis_policies]
             runs += [("hearth", p) for p in hearth_policies if pct == main_pct or plot_policy(p)]
             line = []
             for kind, policy in runs:
+                if time.time() - t0 > deadline:
+                    skipped.append(f"{name} {pct:g}% {kind}:{policy}")
+                    continue
                 s = starters[kind]()
                 try:
-                    r = replay(s, tr.keys, policy, limit_of[kind], batch, value,
+                    r = replay(s, encoded, policy, limit_of[kind], batch, value,
                                ttl if policy.startswith("volatile-") else None, rate)
                     if not s.alive():
                         raise SystemExit(f"{kind} died during {name} {policy}; its log:\n{s.log_tail()}")
@@ -196,11 +214,15 @@ def main():
                 note = f" {r['set_errors']} SET errors ({r['first_error']})" if r["set_errors"] else ""
                 line.append(f"{report.label(r['column'])} {100 * r['miss_ratio']:.2f}% {r['seconds']:.1f}s{note}")
             print("    " + " | ".join(line), flush=True)
+            spent["replays"] += time.time() - t_phase
+            t_phase = time.time()
             for col, misses in (("sim:lru", sim.lru_misses(tr.keys, capacity)),
                                 ("sim:lru-batched", sim.lru_misses(tr.keys, capacity, batch)),
                                 ("sim:opt", sim.belady_misses(tr.keys, capacity))):
                 results.append({"trace": name, "pct": pct, "capacity": capacity, "column": col, "batch": batch,
                                 "misses": misses, "accesses": len(tr.keys), "miss_ratio": misses / len(tr.keys)})
+            spent["simulations"] += time.time() - t_phase
+        print(f"  {time.time() - t_trace:.0f} s: " + ", ".join(f"{k} {v:.0f} s" for k, v in spent.items()), flush=True)
 
     columns = ([f"redis:{p}" for p in redis_policies] + [f"hearth:{p}" for p in hearth_policies]
                + ["sim:lru", "sim:lru-batched", "sim:opt"])
@@ -222,6 +244,8 @@ def main():
         report.plot(results, plot_traces, plot_cols, sorted(set(plot_pcts)), path,
                     f"values of max({value_size}, {min_cache_bytes} / cache keys) bytes, maxmemory mode {mode}")
         print(f"plot: {path}")
+    if skipped:
+        print(f"\nDEADLINE ({deadline} s) reached: skipped {', '.join(skipped)}")
     print(f"total {time.time() - t0:.0f} s")
 
 

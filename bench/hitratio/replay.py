@@ -16,8 +16,8 @@ from .resp import Connection, Error, info, ok
 from .sim import batches
 
 # hearth-server calibrates its memory gauge against the allocator ten times a
-# second; wait a few calibrations before reading used_memory or setting a limit.
-SETTLE_SECONDS = 0.35
+# second; wait for one calibration before reading used_memory or setting a limit.
+SETTLE_SECONDS = 0.15
 
 
 def key_bytes(k):
@@ -98,11 +98,36 @@ def fit_maxmemory(start, keys, target, per_key, limit, batch, value, rounds=5):
     return limit, held
 
 
-def replay(server, keys, policy, maxmemory, batch, value, ttl=None, rate=0):
-    """Replays ``keys``; returns misses, SET errors, keys held, evictions, seconds.
+class Encoded:
+    """A trace's commands, encoded once and shared by every run: per access
+    the GET command and the key as a RESP bulk string (for its SET)."""
+
+    def __init__(self, keys):
+        part = {}
+        for k in keys:
+            if k not in part:
+                kb = key_bytes(k)
+                part[k] = b"$%d\r\n%s\r\n" % (len(kb), kb)
+        get = {k: b"*2\r\n$3\r\nGET\r\n" + p for k, p in part.items()}
+        self.keys = keys
+        self.gets = [get[k] for k in keys]
+        self.parts = [part[k] for k in keys]
+        self._runs = {}
+
+    def runs(self, batch):
+        if batch not in self._runs:
+            self._runs[batch] = list(batches(self.keys, batch))
+        return self._runs[batch]
+
+
+def replay(server, trace, policy, maxmemory, batch, value, ttl=None, rate=0):
+    """Replays ``trace`` (an ``Encoded``, or a list of keys); returns misses,
+    SET errors, keys held, evictions, seconds.
 
     ``rate`` > 0 caps the replay at that many accesses per second (LRU clocks
     tick once a second, so an unpaced replay gives LRU few distinct ages)."""
+    if not isinstance(trace, Encoded):
+        trace = Encoded(trace)
     reset(server.control, policy, maxmemory)
     conn = Connection(server.port)
     tail = b"$%d\r\n%s\r\n" % (len(value), value)
@@ -111,36 +136,36 @@ def replay(server, keys, policy, maxmemory, batch, value, ttl=None, rate=0):
         t = str(ttl).encode()
         tail += b"$2\r\nEX\r\n$%d\r\n%s\r\n" % (len(t), t)
         set_head = b"*5\r\n$3\r\nSET\r\n"
+    gets, parts = trace.gets, trace.parts
     misses = set_errors = get_errors = 0
     first_error = None
     pending, n_pending = [], 0
     start = time.perf_counter()
-    for i, j in batches(keys, batch):
+    for i, j in trace.runs(batch):
         if rate:
             ahead = start + i / rate - time.perf_counter()
             if ahead > 0:
                 time.sleep(ahead)
-        kbs = [key_bytes(k) for k in keys[i:j]]
-        pending.extend(b"*2\r\n$3\r\nGET\r\n$%d\r\n%s\r\n" % (len(kb), kb) for kb in kbs)
+        pending.extend(gets[i:j])
         conn.send(b"".join(pending))
-        replies = conn.read(n_pending + len(kbs))
+        replies = conn.read_kinds(n_pending + j - i)
         for r in replies[:n_pending]:
-            if r != b"OK":
+            if r is not True:
                 set_errors += 1
                 first_error = first_error or r
         pending, n_pending = [], 0
-        for kb, r in zip(kbs, replies[len(replies) - len(kbs):]):
-            if r is None or isinstance(r, Error):
-                if isinstance(r, Error):
+        for idx, r in enumerate(replies[len(replies) - (j - i):], i):
+            if r is not True:
+                if r is not None:
                     get_errors += 1
                     first_error = first_error or r
                 misses += 1
-                pending.append(set_head + b"$%d\r\n%s\r\n" % (len(kb), kb) + tail)
+                pending += (set_head, parts[idx], tail)
                 n_pending += 1
     if pending:
         conn.send(b"".join(pending))
-        for r in conn.read(n_pending):
-            if r != b"OK":
+        for r in conn.read_kinds(n_pending):
+            if r is not True:
                 set_errors += 1
                 first_error = first_error or r
     seconds = time.perf_counter() - start
@@ -149,7 +174,7 @@ def replay(server, keys, policy, maxmemory, batch, value, ttl=None, rate=0):
     held = server.control.command("DBSIZE")
     return {
         "misses": misses,
-        "accesses": len(keys),
+        "accesses": len(trace.keys),
         "set_errors": set_errors,
         "get_errors": get_errors,
         "first_error": first_error,

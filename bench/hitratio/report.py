@@ -47,6 +47,7 @@ def by_cell(results, pct):
 
 
 def miss_tables(results, traces, columns, pct, meta):
+    traces = [t for t in traces if (t, pct) in meta]
     cells = by_cell(results, pct)
     header = ["trace", "accesses", "distinct", "cache keys", "value B"] + [label(c) for c in columns]
     rows = []

@@ -64,6 +64,42 @@ class Connection:
                 out.append(value)
         return out
 
+    def read_kinds(self, n):
+        """The next ``n`` replies reduced to what a replay needs: None for a
+        nil bulk string, True for any other bulk or simple string, ``Error``
+        for an error. Arrays and integers are not expected here."""
+        out = []
+        append = out.append
+        while len(out) < n:
+            buf, pos, size = self.buf, self.pos, len(self.buf)
+            while len(out) < n and pos < size:
+                nl = buf.find(b"\r\n", pos)
+                if nl < 0:
+                    break
+                kind = buf[pos]
+                if kind == 36:  # $
+                    if buf[pos + 1] == 45:  # $-1
+                        append(None)
+                        pos = nl + 2
+                        continue
+                    end = nl + 4 + int(buf[pos + 1 : nl])
+                    if end > size:
+                        break
+                    append(True)
+                    pos = end
+                elif kind == 43:  # +
+                    append(True)
+                    pos = nl + 2
+                elif kind == 45:  # -
+                    append(Error(buf[pos + 1 : nl].decode(errors="replace")))
+                    pos = nl + 2
+                else:
+                    raise ConnectionError(f"unexpected reply byte {chr(kind)!r} in a replay")
+            self.pos = pos
+            if len(out) < n:
+                self._fill()
+        return out
+
     def _parse(self):
         """One reply from the buffer, or _INCOMPLETE (position unchanged)."""
         buf, pos = self.buf, self.pos

@@ -9,6 +9,7 @@ import atexit
 import os
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import tempfile
@@ -40,6 +41,13 @@ def _cleanup():
 
 
 atexit.register(_cleanup)
+
+
+def _terminated(signum, _frame):
+    raise SystemExit(128 + signum)  # runs _cleanup through atexit
+
+
+signal.signal(signal.SIGTERM, _terminated)
 
 
 def ensure_redis():
