@@ -258,7 +258,8 @@ impl Evictor {
     fn sample(&self, ks: &Keyspace, p: &EvictParams, mut visit: impl FnMut(&mut super::Shard, super::Slot, usize)) {
         let dbs = self.populated_dbs(ks);
         let mut sampled = 0;
-        for _ in 0..p.samples * 8 {
+        // Enough attempts to reach every shard of a database a few times.
+        for _ in 0..(p.samples * 8).max(SHARDS * 2) {
             if sampled >= p.samples || dbs.is_empty() {
                 break;
             }
@@ -267,9 +268,18 @@ impl Evictor {
                 if s.is_empty() || (p.policy.volatile_only() && s.expires() == 0) {
                     return;
                 }
-                let Some(slot) = s.random_slot(rand::random()) else { return };
-                if p.policy.volatile_only() && s.entry(slot).expire_at().is_none() {
-                    return;
+                let Some(mut slot) = s.random_slot(rand::random()) else { return };
+                if p.policy.volatile_only() {
+                    // Keys with a TTL may be rare: walk on a little from the
+                    // random slot (Redis samples its expires dict instead).
+                    let mut steps = 0;
+                    while s.entry(slot).expire_at().is_none() {
+                        steps += 1;
+                        match s.random_slot(slot + 1) {
+                            Some(next) if steps < 64 => slot = next,
+                            _ => return,
+                        }
+                    }
                 }
                 sampled += 1;
                 visit(s, slot, db);
