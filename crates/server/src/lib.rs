@@ -17,4 +17,5 @@ pub mod notify;
 pub mod pubsub;
 pub mod reply;
 pub mod server;
+pub mod strnum;
 pub mod tracking;

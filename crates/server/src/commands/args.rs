@@ -4,40 +4,7 @@
 use hearth_resp::Frame;
 
 use crate::reply::{err, NOT_FLOAT, NOT_INTEGER};
-
-/// Parses a canonical decimal i64 the way Redis's `string2ll` does: no
-/// sign other than a leading `-`, no leading zeros (`007`), no spaces, no
-/// `-0`, at most 20 bytes.
-pub fn parse_canonical_i64(b: &[u8]) -> Option<i64> {
-    if b.is_empty() || b.len() > 20 {
-        return None;
-    }
-    if b == b"0" {
-        return Some(0);
-    }
-    let (neg, digits) = match b[0] {
-        b'-' => (true, &b[1..]),
-        _ => (false, b),
-    };
-    if digits.is_empty() || !(b'1'..=b'9').contains(&digits[0]) {
-        return None;
-    }
-    let mut v: u64 = 0;
-    for &d in digits {
-        if !d.is_ascii_digit() {
-            return None;
-        }
-        v = v.checked_mul(10)?.checked_add((d - b'0') as u64)?;
-    }
-    if neg {
-        if v > i64::MAX as u64 + 1 {
-            return None;
-        }
-        Some((v as i64).wrapping_neg())
-    } else {
-        i64::try_from(v).ok()
-    }
-}
+pub use crate::strnum::parse_canonical_i64;
 
 /// An integer argument, or Redis's "not an integer" error.
 pub fn int_arg(b: &[u8]) -> Result<i64, Frame> {

@@ -60,7 +60,7 @@ impl Value {
     /// A string value from bytes, stored as an integer when that is lossless
     /// (Redis's `OBJ_ENCODING_INT` rule: canonical decimal, at most 20 bytes).
     pub fn string(bytes: &[u8]) -> Value {
-        match crate::commands::args::parse_canonical_i64(bytes) {
+        match crate::strnum::parse_canonical_i64(bytes) {
             Some(i) => Value::Int(i),
             None => Value::Str(bytes.to_vec()),
         }

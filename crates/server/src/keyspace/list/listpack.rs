@@ -21,9 +21,6 @@ use bytes::Bytes;
 /// end marker, which every `lpBytes` figure includes.
 pub const OVERHEAD: usize = 7;
 
-/// Redis's `LONG_STR_SIZE`: strings this long or longer are never integers.
-const LONG_STR_SIZE: usize = 21;
-
 /// One element as stored: a string, or an integer that was given as its
 /// canonical decimal spelling.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -84,31 +81,7 @@ impl Elem<'_> {
 /// Redis's `lpStringToInt64`: the canonical decimal spelling of an i64
 /// (no `+`, no leading zeros, no `-0`, no spaces).
 pub fn string_to_i64(s: &[u8]) -> Option<i64> {
-    if s.is_empty() || s.len() >= LONG_STR_SIZE {
-        return None;
-    }
-    if s == b"0" {
-        return Some(0);
-    }
-    let (neg, digits) = match s[0] {
-        b'-' => (true, &s[1..]),
-        _ => (false, s),
-    };
-    if digits.is_empty() || !(b'1'..=b'9').contains(&digits[0]) {
-        return None;
-    }
-    let mut v: u64 = 0;
-    for &d in digits {
-        if !d.is_ascii_digit() {
-            return None;
-        }
-        v = v.checked_mul(10)?.checked_add((d - b'0') as u64)?;
-    }
-    if neg {
-        (v <= i64::MAX as u64 + 1).then(|| (v as i64).wrapping_neg())
-    } else {
-        i64::try_from(v).ok()
-    }
+    crate::strnum::parse_canonical_i64(s)
 }
 
 /// Encoded size of an integer (without backlen), as `lpEncodeIntegerGetType`.
