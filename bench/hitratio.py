@@ -241,9 +241,9 @@ def main():
         plot_cols = ([f"redis:{p}" for p in redis_policies] + [f"hearth:{p}" for p in hearth_policies if plot_policy(p)]
                      + ["sim:lru", "sim:opt"])
         path = os.path.join(out_dir, "hitratio.png")
-        report.plot(results, plot_traces, plot_cols, sorted(set(plot_pcts)), path,
-                    f"values of max({value_size}, {min_cache_bytes} / cache keys) bytes, maxmemory mode {mode}")
-        print(f"plot: {path}")
+        if report.plot(results, plot_traces, plot_cols, sorted(set(plot_pcts)), path,
+                       f"values of max({value_size}, {min_cache_bytes} / cache keys) bytes, maxmemory mode {mode}"):
+            print(f"plot: {path}")
     if skipped:
         print(f"\nDEADLINE ({deadline} s) reached: skipped {', '.join(skipped)}")
     print(f"total {time.time() - t0:.0f} s")

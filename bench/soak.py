@@ -122,7 +122,7 @@ def main():
         rps = re.search(r'"SET","([\d.]+)"', out)
         text = (out + err).strip()
         errors = [line for line in text.splitlines() if "error" in line.lower() or "closed" in line.lower()]
-        print(f"  -d {size}: {n:,} SETs, exit {p.returncode}, "
+        print(f"  -d {size}: {n:,} SETs asked, exit {p.returncode}, "
               + (f"{float(rps.group(1)):,.0f} req/s" if rps else "no result line"), flush=True)
         if p.returncode != 0 or errors or not rps:
             problems.append(f"redis-benchmark -d {size}: exit {p.returncode}; "

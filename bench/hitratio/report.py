@@ -139,7 +139,11 @@ def _pyplot():
 
 
 def plot(results, traces, columns, pcts, path, subtitle):
-    """Miss ratio against cache size, one panel per trace."""
+    """Miss ratio against cache size, one panel per trace that has results;
+    returns False when none has."""
+    traces = [t for t in traces if any(r["trace"] == t for r in results)]
+    if not traces:
+        return False
     plt = _pyplot()
     fig, axes = plt.subplots(1, len(traces), figsize=(6.5 * len(traces), 5), squeeze=False)
     for ax, t in zip(axes[0], traces):
@@ -163,3 +167,4 @@ def plot(results, traces, columns, pcts, path, subtitle):
     os.makedirs(os.path.dirname(path), exist_ok=True)
     fig.savefig(path, dpi=110)
     plt.close(fig)
+    return True
