@@ -61,6 +61,7 @@ pub fn set(ctx: &mut Ctx<'_>, args: Args<'_>) -> Frame {
 /// CONFIG RESETSTAT
 pub fn resetstat(ctx: &mut Ctx<'_>, _args: Args<'_>) -> Frame {
     ctx.shared.stats.reset();
+    ctx.shared.evictor.evicted.store(0, std::sync::atomic::Ordering::Relaxed);
     ctx.shared.slowlog.reset();
     for spec in super::table::all() {
         spec.stats.reset();

@@ -245,7 +245,7 @@ impl Evictor {
             self.sample_into_pool(ks, p);
             loop {
                 let Some(best) = self.pool.lock().pop() else { break };
-                if self.evict_key(ks, best.db, &best.key) {
+                if self.evict_key(ks, best.db, &best.key, false) {
                     return true;
                 }
             }
@@ -322,17 +322,21 @@ impl Evictor {
             }
         });
         match best {
-            Some(c) => self.evict_key(ks, c.db, &c.key),
+            Some(c) => self.evict_key(ks, c.db, &c.key, true),
             None => false,
         }
     }
 
-    fn evict_key(&self, ks: &Keyspace, db: usize, key: &[u8]) -> bool {
+    /// Evicts one key; `s3fifo` records it in that policy's ghost list
+    /// (other policies' access fields mean something else).
+    fn evict_key(&self, ks: &Keyspace, db: usize, key: &[u8], s3fifo: bool) -> bool {
         let h = hash_key(key);
         let removed = ks.with_shard(db, shard_of(h), |s| match s.find_raw(h, key) {
             Some(slot) => {
                 let field = s.remove_slot(slot).lru();
-                super::s3fifo::evicted(field, h);
+                if s3fifo {
+                    super::s3fifo::evicted(field, h);
+                }
                 true
             }
             None => false,
