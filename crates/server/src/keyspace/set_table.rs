@@ -217,8 +217,7 @@ impl<K: RecordKey> RecordTable<K> {
                 break;
             }
         }
-        let v = (cursor | !(mask as u64)).reverse_bits().wrapping_add(1);
-        v.reverse_bits()
+        crate::keyspace::table::next_scan_cursor(cursor, mask as u64)
     }
 }
 

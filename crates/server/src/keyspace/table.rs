@@ -17,6 +17,37 @@
 use super::entry::{Entry, EntryMut, EntryRef};
 
 const ADDR_MASK: u64 = (1 << 48) - 1;
+
+/// Redis's reverse-binary SCAN cursor step for a table of `mask + 1`
+/// buckets: increments the cursor's bits from the top, so buckets visited
+/// before a doubling or halving are never visited again under the new size.
+pub fn next_scan_cursor(cursor: u64, mask: u64) -> u64 {
+    (cursor | !mask).reverse_bits().wrapping_add(1).reverse_bits()
+}
+
+/// Backward-shift deletion for linear probing: empties `slot` and moves
+/// later members of its probe run back into the hole (no tombstones).
+/// `home` gives a non-empty slot value's home bucket; `0` is the empty value.
+pub fn backward_shift(slots: &mut [u64], slot: usize, home: impl Fn(u64) -> usize) {
+    let mask = slots.len() - 1;
+    let mut hole = slot;
+    let mut i = (slot + 1) & mask;
+    loop {
+        let w = slots[i];
+        if w == 0 {
+            break;
+        }
+        // Move `w` into the hole unless its home lies cyclically in (hole, i].
+        let dist_home = i.wrapping_sub(home(w) & mask) & mask;
+        let dist_hole = i.wrapping_sub(hole) & mask;
+        if dist_home >= dist_hole {
+            slots[hole] = w;
+            hole = i;
+        }
+        i = (i + 1) & mask;
+    }
+    slots[hole] = 0;
+}
 const MIN_CAP: usize = 8;
 
 /// Hash table of entries keyed by their key bytes.
@@ -140,25 +171,9 @@ impl Table {
         let word = self.slots[slot];
         // SAFETY: the slot owned this address; ownership moves to the caller.
         let removed = unsafe { Entry::from_addr(word & ADDR_MASK) };
-        let mask = self.mask();
-        let mut hole = slot;
-        let mut i = (slot + 1) & mask;
-        loop {
-            let w = self.slots[i];
-            if w == 0 {
-                break;
-            }
-            let home = self.home_of(i);
-            // Move `w` into the hole unless its home lies cyclically in (hole, i].
-            let dist_home = i.wrapping_sub(home) & mask;
-            let dist_hole = i.wrapping_sub(hole) & mask;
-            if dist_home >= dist_hole {
-                self.slots[hole] = w;
-                hole = i;
-            }
-            i = (i + 1) & mask;
-        }
-        self.slots[hole] = 0;
+        let hash = self.hash;
+        // SAFETY: every non-empty slot holds a live block owned by the table.
+        backward_shift(&mut self.slots, slot, |w| hash(unsafe { Entry::view(w & ADDR_MASK) }.key()) as usize);
         self.len -= 1;
         if self.slots.len() > MIN_CAP && self.len * 10 < self.slots.len() {
             self.resize((self.slots.len() / 2).max(MIN_CAP));
@@ -224,10 +239,7 @@ impl Table {
                 break;
             }
         }
-        let mut v = cursor | !mask;
-        v = v.reverse_bits();
-        v = v.wrapping_add(1);
-        v.reverse_bits()
+        next_scan_cursor(cursor, mask)
     }
 }
 

@@ -89,26 +89,7 @@ impl Index {
 
     /// Removes the entry at slot `pos` (backward-shift deletion).
     pub fn remove_at(&mut self, pos: usize) {
-        let mask = self.mask();
-        let mut hole = pos;
-        let mut j = (pos + 1) & mask;
-        loop {
-            let s = self.slots[j];
-            if s == 0 {
-                break;
-            }
-            let home = slot_hash(s) as usize & mask;
-            // The entry may fill the hole unless its home lies cyclically
-            // in (hole, j].
-            let dist_home = j.wrapping_sub(home) & mask;
-            let dist_hole = j.wrapping_sub(hole) & mask;
-            if dist_home >= dist_hole {
-                self.slots[hole] = s;
-                hole = j;
-            }
-            j = (j + 1) & mask;
-        }
-        self.slots[hole] = 0;
+        crate::keyspace::table::backward_shift(&mut self.slots, pos, |s| slot_hash(s) as usize);
         self.len -= 1;
         if self.slots.len() > MIN_CAP && self.len * 10 < self.slots.len() {
             self.resize((self.slots.len() / 2).max(MIN_CAP));
@@ -137,10 +118,6 @@ impl Index {
                 break;
             }
         }
-        // Redis's reverse-binary increment of the unmasked bits.
-        let mut v = cursor | !mask;
-        v = v.reverse_bits();
-        v = v.wrapping_add(1);
-        v.reverse_bits()
+        crate::keyspace::table::next_scan_cursor(cursor, mask)
     }
 }
