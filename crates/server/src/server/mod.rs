@@ -42,7 +42,6 @@ pub struct Pause {
 struct MemorySettings {
     policy: Policy,
     samples: usize,
-    lfu_log_factor: u32,
     lfu_decay: u32,
 }
 
@@ -82,6 +81,10 @@ pub struct Shared {
     pub gauge: Gauge,
     memory: Mutex<MemorySettings>,
     maxmemory: AtomicU64,
+    /// How reads stamp entries, packed for a lock-free read on every
+    /// command: mode (0 LRU, 1 LFU, 2 S3-FIFO) | lfu-log-factor << 8 |
+    /// lfu-decay-time << 40.
+    access_mode: AtomicU64,
     /// Bumped by every CONFIG SET, so connections know to re-read settings.
     pub config_version: AtomicU64,
     /// Mirror of `pause.until_ms`, read on every command without a lock.
@@ -118,13 +121,9 @@ impl Shared {
             config_version: AtomicU64::new(1),
             evictor: Evictor::default(),
             gauge: Gauge::default(),
-            memory: Mutex::new(MemorySettings {
-                policy: Policy::NoEviction,
-                samples: 5,
-                lfu_log_factor: 10,
-                lfu_decay: 1,
-            }),
+            memory: Mutex::new(MemorySettings { policy: Policy::NoEviction, samples: 5, lfu_decay: 1 }),
             maxmemory: AtomicU64::new(0),
+            access_mode: AtomicU64::new(0),
             lastsave: AtomicI64::new(now / 1000),
             monitors: Mutex::new(Vec::new()),
             monitor_count: AtomicUsize::new(0),
@@ -151,14 +150,19 @@ impl Shared {
             if m.policy != policy {
                 self.evictor.clear_pool();
             }
-            *m = MemorySettings {
-                policy,
-                samples: c.maxmemory_samples as usize,
-                lfu_log_factor: c.lfu_log_factor as u32,
-                lfu_decay: c.lfu_decay_time as u32,
-            };
+            *m = MemorySettings { policy, samples: c.maxmemory_samples as usize, lfu_decay: c.lfu_decay_time as u32 };
         }
         self.maxmemory.store(c.maxmemory, Ordering::Relaxed);
+        let mode = if policy.is_s3fifo() {
+            2
+        } else if policy.is_lfu() {
+            1
+        } else {
+            0
+        };
+        let factor = (c.lfu_log_factor as u32) as u64;
+        let decay = c.lfu_decay_time.min((1 << 24) - 1);
+        self.access_mode.store(mode | factor << 8 | decay << 40, Ordering::Relaxed);
         self.slowlog_threshold.store(c.slowlog_log_slower_than, Ordering::Relaxed);
         self.slowlog_max.store(c.slowlog_max_len as usize, Ordering::Relaxed);
         if let Some(t) = crate::tracking::get() {
@@ -174,13 +178,15 @@ impl Shared {
 
     /// How reads stamp entries now (LRU seconds, or LFU counters).
     pub fn access_clock(&self, now_ms: i64) -> Access {
-        let m = *self.memory.lock();
-        if m.policy.is_s3fifo() {
-            Access::S3Fifo
-        } else if m.policy.is_lfu() {
-            Access::Lfu { minutes: lfu_minutes(now_ms), log_factor: m.lfu_log_factor, decay: m.lfu_decay }
-        } else {
-            Access::Lru(crate::clock::lru_clock(now_ms))
+        let packed = self.access_mode.load(Ordering::Relaxed);
+        match packed & 0xff {
+            2 => Access::S3Fifo,
+            1 => Access::Lfu {
+                minutes: lfu_minutes(now_ms),
+                log_factor: (packed >> 8) as u32,
+                decay: (packed >> 40) as u32,
+            },
+            _ => Access::Lru(crate::clock::lru_clock(now_ms)),
         }
     }
 
