@@ -333,3 +333,11 @@ def reference():
         pytest.skip("redis-server is not installed: install Debian's redis-server for differential tests")
     yield s
     s.stop()
+
+
+@pytest.fixture
+def c3(raw):
+    """A raw RESP3 connection (HELLO 3 sent)."""
+    conn = raw()
+    conn.cmd("HELLO", "3")
+    return conn

@@ -222,3 +222,15 @@ class RawConn:
             return False
         finally:
             self.sock.settimeout(10.0)
+
+
+def read_or_none(conn: "RawConn", wait: float = 0.2):
+    """The next frame on `conn`, or None when nothing arrives within `wait`
+    seconds (subscribers waiting for notifications that may not come)."""
+    conn.sock.settimeout(wait)
+    try:
+        return conn.read()
+    except (TimeoutError, OSError):
+        return None
+    finally:
+        conn.sock.settimeout(10.0)

@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from rawresp import Frame, plain
+from rawresp import Frame, plain, read_or_none
 
 WRONGTYPE = "WRONGTYPE Operation against a key holding the wrong kind of value"
 NOT_INT = "ERR value is not an integer or out of range"
@@ -48,13 +48,6 @@ def c(raw):
 
 
 @pytest.fixture
-def c3(raw):
-    conn = raw()
-    conn.cmd("HELLO", "3")
-    return conn
-
-
-@pytest.fixture
 def config(c):
     """Sets config values for one test and restores them after."""
     changed = {}
@@ -67,16 +60,6 @@ def config(c):
     yield set_
     for name, value in changed.items():
         c.cmd("CONFIG", "SET", name, value)
-
-
-def read_or_none(sub, wait=0.2):
-    sub.sock.settimeout(wait)
-    try:
-        return sub.read()
-    except (TimeoutError, OSError):
-        return None
-    finally:
-        sub.sock.settimeout(10.0)
 
 
 @pytest.fixture

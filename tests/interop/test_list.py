@@ -12,7 +12,7 @@ import time
 import pytest
 import redis
 
-from rawresp import Frame, RawConn, plain
+from rawresp import Frame, RawConn, plain, read_or_none
 
 WRONGTYPE = "WRONGTYPE Operation against a key holding the wrong kind of value"
 NOT_INT = "ERR value is not an integer or out of range"
@@ -36,13 +36,6 @@ def c(raw):
     """A raw RESP2 connection with a string key `str` for WRONGTYPE checks."""
     conn = raw()
     assert conn.cmd("SET", "str", "x") == Frame("+", "OK")
-    return conn
-
-
-@pytest.fixture
-def c3(raw):
-    conn = raw()
-    conn.cmd("HELLO", "3")
     return conn
 
 
@@ -523,16 +516,6 @@ def test_big_lists_keep_order(r2):
 
 
 # -- keyspace events -------------------------------------------------------------------
-
-
-def read_or_none(sub, wait=0.2):
-    sub.sock.settimeout(wait)
-    try:
-        return sub.read()
-    except (TimeoutError, OSError):
-        return None
-    finally:
-        sub.sock.settimeout(10.0)
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from rawresp import Frame, plain
+from rawresp import Frame, plain, read_or_none
 
 
 @pytest.fixture
@@ -19,17 +19,6 @@ def c(raw):
 def restore_config(c):
     yield
     c.cmd("CONFIG", "SET", "notify-keyspace-events", "")
-
-
-def read_or_none(sub, wait=0.2):
-    """The next frame, or None when nothing arrives within `wait` seconds."""
-    sub.sock.settimeout(wait)
-    try:
-        return sub.read()
-    except (TimeoutError, OSError):
-        return None
-    finally:
-        sub.sock.settimeout(10.0)
 
 
 @pytest.fixture

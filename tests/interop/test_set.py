@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pytest
 
-from rawresp import Frame, plain
+from rawresp import Frame, plain, read_or_none
 
 WRONGTYPE = "WRONGTYPE Operation against a key holding the wrong kind of value"
 NOT_INT = "ERR value is not an integer or out of range"
@@ -66,16 +66,6 @@ def config(c):
     yield set_
     for name, value in changed.items():
         c.cmd("CONFIG", "SET", name, value)
-
-
-def read_or_none(sub, wait=0.2):
-    sub.sock.settimeout(wait)
-    try:
-        return sub.read()
-    except (TimeoutError, OSError):
-        return None
-    finally:
-        sub.sock.settimeout(10.0)
 
 
 @pytest.fixture

@@ -29,13 +29,6 @@ def c(raw):
     return conn
 
 
-@pytest.fixture
-def c3(raw):
-    conn = raw()
-    conn.cmd("HELLO", "3")
-    return conn
-
-
 # -- GET / SET -------------------------------------------------------------------
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from rawresp import Frame, plain
+from rawresp import Frame, plain, read_or_none
 
 WRONGTYPE = "WRONGTYPE Operation against a key holding the wrong kind of value"
 NOT_INT = "ERR value is not an integer or out of range"
@@ -44,13 +44,6 @@ def c(raw):
     """A raw RESP2 connection with a list key `list` for WRONGTYPE checks."""
     conn = raw()
     assert conn.cmd("RPUSH", "list", "a") == n(1)
-    return conn
-
-
-@pytest.fixture
-def c3(raw):
-    conn = raw()
-    conn.cmd("HELLO", "3")
     return conn
 
 
@@ -794,16 +787,6 @@ def test_large_sets_keep_order_and_ranks(c):
 
 
 # -- notifications and WATCH ------------------------------------------------------
-
-
-def read_or_none(sub, wait=0.2):
-    sub.sock.settimeout(wait)
-    try:
-        return sub.read()
-    except (TimeoutError, OSError):
-        return None
-    finally:
-        sub.sock.settimeout(10.0)
 
 
 @pytest.fixture
