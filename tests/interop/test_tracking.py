@@ -436,24 +436,16 @@ NOOPS = [
     ("linsert-missing-pivot", [("RPUSH", "k", "a")], ("LINSERT", "k", "BEFORE", "nope", "x")),
     ("lpushx-missing-key", [], ("LPUSHX", "k", "x")),
     ("spop-missing-key", [], ("SPOP", "k")),
-    pytest.param([("SADD", "k", "a")], ("SADD", "k", "a"), id="sadd-existing-member",
-                 marks=hearth_bug("SADD of existing members invalidates the set (and dirties WATCH); Redis "
-                                  "signals nothing when no member was added")),
-    pytest.param([("SADD", "k", "a")], ("SREM", "k", "nope"), id="srem-missing-member",
-                 marks=hearth_bug("SREM of missing members invalidates the set; Redis signals nothing")),
-    pytest.param([("HSET", "k", "f", "v")], ("HDEL", "k", "nope"), id="hdel-missing-field",
-                 marks=hearth_bug("HDEL of missing fields invalidates the hash; Redis signals nothing")),
+    ("sadd-existing-member", [("SADD", "k", "a")], ("SADD", "k", "a")),
+    ("srem-missing-member", [("SADD", "k", "a")], ("SREM", "k", "nope")),
+    ("hdel-missing-field", [("HSET", "k", "f", "v")], ("HDEL", "k", "nope")),
+    ("smove-member-already-in-destination", [("SADD", "src", "a"), ("SADD", "k", "a")], ("SMOVE", "src", "k", "a")),
     pytest.param([("HSET", "k", "f", "v")], ("HPERSIST", "k", "FIELDS", "1", "f"), id="hpersist-without-ttl",
-                 marks=[pytest.mark.redis74,
-                        hearth_bug("HPERSIST of a field without TTL invalidates the hash; Redis signals nothing")]),
+                 marks=pytest.mark.redis74),
     pytest.param([("HSET", "k", "f", "v")], ("HEXPIRE", "k", "100", "GT", "FIELDS", "1", "f"), id="hexpire-gt-unmet",
-                 marks=[pytest.mark.redis74,
-                        hearth_bug("HEXPIRE that sets no TTL (GT unmet) invalidates the hash; Redis signals "
-                                   "nothing")]),
+                 marks=pytest.mark.redis74),
     pytest.param([("HSET", "k", "f", "v")], ("HEXPIRE", "k", "100", "FIELDS", "1", "nope"),
-                 id="hexpire-missing-field",
-                 marks=[pytest.mark.redis74,
-                        hearth_bug("HEXPIRE of missing fields invalidates the hash; Redis signals nothing")]),
+                 id="hexpire-missing-field", marks=pytest.mark.redis74),
 ]
 
 

@@ -264,6 +264,21 @@ def test_watch_not_dirtied_by_reads_and_noops(a, b, noop):
     assert exec_ping(a) == DONE
 
 
+@pytest.mark.parametrize("setup,noop", [
+    (["SADD", "c", "m"], ["SADD", "c", "m"]),
+    (["SADD", "c", "m"], ["SREM", "c", "nope"]),
+    (["HSET", "c", "f", "v"], ["HDEL", "c", "nope"]),
+    (["ZADD", "c", "1", "m"], ["ZREM", "c", "nope"]),
+    (["RPUSH", "c", "m"], ["LREM", "c", "0", "nope"]),
+])
+def test_watch_not_dirtied_by_collection_writes_that_change_nothing(a, b, setup, noop):
+    a.cmd(*setup)
+    a.cmd("WATCH", "c")
+    reply = b.cmd(*noop)
+    assert reply.kind != "-", reply
+    assert exec_ping(a) == DONE
+
+
 def test_watch_dirtied_by_expiry(a):
     a.cmd("SET", "e", "1", "PX", "50")
     a.cmd("WATCH", "e")

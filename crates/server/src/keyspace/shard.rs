@@ -178,13 +178,23 @@ impl Shard {
 
     /// Changes an entry in place through `f`, keeping the accounting right.
     pub fn update<R>(&mut self, slot: Slot, f: impl FnOnce(&mut EntryMut<'_>) -> R) -> R {
+        self.update_if(slot, |e| (f(e), true))
+    }
+
+    /// Like [`Shard::update`], for commands that may turn out to change
+    /// nothing (SADD of present members, HDEL of missing fields): `f` says
+    /// whether it changed the value, and only a change is a write that
+    /// dirties WATCH and invalidates trackers, as in Redis.
+    pub fn update_if<R>(&mut self, slot: Slot, f: impl FnOnce(&mut EntryMut<'_>) -> (R, bool)) -> R {
         let mut e = self.data.table.get_mut(slot);
         let before = e.mem_usage();
-        let r = f(&mut e);
+        let (r, changed) = f(&mut e);
         let after = e.mem_usage();
         self.data.used = self.data.used + after - before;
         DATA_BYTES.fetch_add(after as i64 - before as i64, Ordering::Relaxed);
-        self.touched(self.data.table.get(slot).key());
+        if changed {
+            self.touched(self.data.table.get(slot).key());
+        }
         r
     }
 

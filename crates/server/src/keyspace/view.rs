@@ -101,10 +101,16 @@ impl<'g> DbView<'g> {
 
     /// Changes a live key in place.
     pub fn update<R>(&mut self, key: &[u8], f: impl FnOnce(&mut EntryMut<'_>) -> R) -> Option<R> {
+        self.update_if(key, |e| (f(e), true))
+    }
+
+    /// Changes a live key in place; `f` says whether it changed anything
+    /// (see [`Shard::update_if`]).
+    pub fn update_if<R>(&mut self, key: &[u8], f: impl FnOnce(&mut EntryMut<'_>) -> (R, bool)) -> Option<R> {
         let now = self.now;
         let (shard, h) = self.locate(key);
         let slot = shard.find(h, key, now)?;
-        Some(shard.update(slot, f))
+        Some(shard.update_if(slot, f))
     }
 
     /// Replaces a live key's entry by one built from it.

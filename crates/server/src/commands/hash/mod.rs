@@ -101,9 +101,24 @@ fn read<R>(ctx: &mut Ctx<'_>, key: &[u8], f: impl FnOnce(&HashValue) -> R) -> Re
 
 /// Changes the hash at `key` (known to exist) in place.
 fn modify<R>(db: &mut crate::keyspace::DbView<'_>, key: &[u8], f: impl FnOnce(&mut HashValue) -> R) -> Option<R> {
-    db.update(key, |e| match e.object_mut() {
-        Some(Object::Hash(h)) => Some(f(h)),
-        _ => None,
+    modify_if(db, key, f, |_| true)
+}
+
+/// Like [`modify`]; `changed` tells from `f`'s result whether the hash
+/// changed, and only a change is a write (WATCH, tracking), as in Redis.
+fn modify_if<R>(
+    db: &mut crate::keyspace::DbView<'_>,
+    key: &[u8],
+    f: impl FnOnce(&mut HashValue) -> R,
+    changed: impl FnOnce(&R) -> bool,
+) -> Option<R> {
+    db.update_if(key, |e| match e.object_mut() {
+        Some(Object::Hash(h)) => {
+            let r = f(h);
+            let c = changed(&r);
+            (Some(r), c)
+        }
+        _ => (None, false),
     })
     .flatten()
 }
@@ -111,9 +126,21 @@ fn modify<R>(db: &mut crate::keyspace::DbView<'_>, key: &[u8], f: impl FnOnce(&m
 /// Changes the hash at `key`, creating it first when `exists` is false.
 /// A new hash is stored only if `f` leaves it non-empty.
 fn write<R>(ctx: &mut Ctx<'_>, key: &[u8], exists: bool, f: impl FnOnce(&mut HashValue) -> R) -> R {
+    write_if(ctx, key, exists, f, |_| true)
+}
+
+/// Like [`write`], for an existing hash that `f` may leave unchanged
+/// (HDEL of missing fields, HPERSIST of fields without TTL).
+fn write_if<R>(
+    ctx: &mut Ctx<'_>,
+    key: &[u8],
+    exists: bool,
+    f: impl FnOnce(&mut HashValue) -> R,
+    changed: impl FnOnce(&R) -> bool,
+) -> R {
     let mut db = ctx.db();
     if exists {
-        if let Some(r) = modify(&mut db, key, |h| f(h)) {
+        if let Some(r) = modify_if(&mut db, key, f, changed) {
             return r;
         }
         unreachable!("prepare() found the hash and the shard is locked");

@@ -7,9 +7,10 @@
 use hearth_resp::{Args, Frame};
 
 use super::write::try_frame;
-use super::{delete_if_empty, prepare, read, register_ttls, write};
+use super::{delete_if_empty, prepare, read, register_ttls, write_if};
 use crate::commands::args::{int_arg, is, parse_canonical_i64};
 use crate::commands::Ctx;
+use crate::keyspace::hash::HashValue;
 use crate::notify::class;
 use crate::reply::{err, err_owned};
 
@@ -78,36 +79,44 @@ fn hexpire_generic(ctx: &mut Ctx<'_>, args: Args<'_>, name: &str, relative: bool
     if !exists {
         return Frame::Array(fields.iter().map(|_| Frame::Integer(-2)).collect());
     }
-    let (codes, updated, deleted) = write(ctx, key, true, |h| {
-        h.enable_ttl();
-        let (mut updated, mut deleted) = (0, 0);
-        let codes: Vec<Frame> = fields
-            .iter()
-            .map(|f| {
-                let code = match h.field_expire(f) {
-                    None => -2,
-                    Some(None) if matches!(cond, Cond::Xx | Cond::Gt) => 0,
-                    Some(Some(prev))
-                        if cond == Cond::Nx || (cond == Cond::Gt && prev >= at) || (cond == Cond::Lt && prev <= at) =>
-                    {
-                        0
-                    }
-                    Some(_) if at <= now => {
-                        h.remove(f);
-                        deleted += 1;
-                        2
-                    }
-                    Some(_) => {
-                        h.set_expire(f, Some(at));
-                        updated += 1;
-                        1
-                    }
-                };
-                Frame::Integer(code)
-            })
-            .collect();
-        (codes, updated, deleted)
-    });
+    let (codes, updated, deleted) = write_if(
+        ctx,
+        key,
+        true,
+        |h| {
+            h.enable_ttl();
+            let (mut updated, mut deleted) = (0, 0);
+            let codes: Vec<Frame> = fields
+                .iter()
+                .map(|f| {
+                    let code = match h.field_expire(f) {
+                        None => -2,
+                        Some(None) if matches!(cond, Cond::Xx | Cond::Gt) => 0,
+                        Some(Some(prev))
+                            if cond == Cond::Nx
+                                || (cond == Cond::Gt && prev >= at)
+                                || (cond == Cond::Lt && prev <= at) =>
+                        {
+                            0
+                        }
+                        Some(_) if at <= now => {
+                            h.remove(f);
+                            deleted += 1;
+                            2
+                        }
+                        Some(_) => {
+                            h.set_expire(f, Some(at));
+                            updated += 1;
+                            1
+                        }
+                    };
+                    Frame::Integer(code)
+                })
+                .collect();
+            (codes, updated, deleted)
+        },
+        |&(_, updated, deleted)| updated + deleted > 0,
+    );
     if updated + deleted > 0 {
         let emptied = deleted > 0 && delete_if_empty(ctx, key);
         ctx.notify(class::HASH, if deleted > 0 { "hdel" } else { "hexpire" }, key);
@@ -197,7 +206,7 @@ pub fn hpersist(ctx: &mut Ctx<'_>, args: Args<'_>) -> Frame {
     if !exists {
         return Frame::Array(fields.iter().map(|_| Frame::Integer(-2)).collect());
     }
-    let codes: Vec<i64> = write(ctx, key, true, |h| {
+    let persist = |h: &mut HashValue| -> Vec<i64> {
         fields
             .iter()
             .map(|f| match h.field_expire(f) {
@@ -209,7 +218,8 @@ pub fn hpersist(ctx: &mut Ctx<'_>, args: Args<'_>) -> Frame {
                 }
             })
             .collect()
-    });
+    };
+    let codes = write_if(ctx, key, true, persist, |codes| codes.contains(&1));
     if codes.contains(&1) {
         ctx.notify(class::HASH, "hpersist", key);
     }

@@ -2,7 +2,7 @@
 
 use hearth_resp::{Args, Frame};
 
-use super::{delete_if_empty, limits, prepare, read, write};
+use super::{delete_if_empty, limits, prepare, read, write, write_if};
 use crate::commands::args::{int_arg, is, parse_canonical_i64};
 use crate::commands::counter::incr_float_text;
 use crate::commands::Ctx;
@@ -62,7 +62,7 @@ pub fn hdel(ctx: &mut Ctx<'_>, args: Args<'_>) -> Frame {
     if !try_frame!(prepare(ctx, key)) {
         return Frame::Integer(0);
     }
-    let deleted = write(ctx, key, true, |h| args.iter().skip(2).filter(|f| h.remove(f)).count());
+    let deleted = write_if(ctx, key, true, |h| args.iter().skip(2).filter(|f| h.remove(f)).count(), |&n| n > 0);
     if deleted > 0 {
         let emptied = delete_if_empty(ctx, key);
         ctx.notify(class::HASH, "hdel", key);

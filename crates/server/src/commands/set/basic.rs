@@ -2,7 +2,7 @@
 
 use hearth_resp::{Args, Frame};
 
-use super::{limits, modify_set, read_set, store_set, try_frame};
+use super::{limits, modify_set, modify_set_if, read_set, store_set, try_frame};
 use crate::commands::hash::scan::{parse_cursor, parse_scan_options, scan_reply};
 use crate::commands::Ctx;
 use crate::keyspace::set::SetValue;
@@ -16,9 +16,10 @@ pub fn sadd(ctx: &mut Ctx<'_>, args: Args<'_>) -> Frame {
     let mut db = ctx.db();
     let exists = try_frame!(read_set(&mut db, key)).is_some();
     let added = if exists {
-        modify_set(&mut db, key, |s| {
+        modify_set_if(&mut db, key, |s| {
             s.reserve(args.len() - 2, &lim);
-            members().filter(|m| s.add(m, &lim)).count()
+            let n = members().filter(|m| s.add(m, &lim)).count();
+            (n, n > 0)
         })
         .unwrap_or(0)
     } else {
@@ -40,7 +41,7 @@ pub fn srem(ctx: &mut Ctx<'_>, args: Args<'_>) -> Frame {
     if try_frame!(read_set(&mut db, key)).is_none() {
         return Frame::Integer(0);
     }
-    let (removed, empty) = modify_set(&mut db, key, |s| {
+    let (removed, empty) = modify_set_if(&mut db, key, |s| {
         // Redis stops at the member that empties the set.
         let mut n = 0;
         for m in args.iter().skip(2) {
@@ -51,7 +52,7 @@ pub fn srem(ctx: &mut Ctx<'_>, args: Args<'_>) -> Frame {
                 }
             }
         }
-        (n, s.is_empty())
+        ((n, s.is_empty()), n > 0)
     })
     .unwrap_or((0, false));
     if empty {
@@ -112,7 +113,11 @@ pub fn smove(ctx: &mut Ctx<'_>, args: Args<'_>) -> Frame {
         db.delete(src);
     }
     let added = if dst_exists {
-        modify_set(&mut db, dst, |s| s.add(member, &lim)).unwrap_or(false)
+        modify_set_if(&mut db, dst, |s| {
+            let added = s.add(member, &lim);
+            (added, added)
+        })
+        .unwrap_or(false)
     } else {
         let mut s = SetValue::new_for(member, 1, &lim);
         s.add(member, &lim);

@@ -39,9 +39,18 @@ fn read_set<'a>(db: &'a mut DbView<'_>, key: &[u8]) -> Result<Option<&'a SetValu
 
 /// Changes the set at `key` (known to be a live set) in place.
 fn modify_set<R>(db: &mut DbView<'_>, key: &[u8], f: impl FnOnce(&mut SetValue) -> R) -> Option<R> {
-    db.update(key, |e| match e.object_mut() {
-        Some(Object::Set(s)) => Some(f(s)),
-        _ => None,
+    modify_set_if(db, key, |s| (f(s), true))
+}
+
+/// Like [`modify_set`] for changes that may do nothing (SADD of present
+/// members): `f` says whether it changed the set; only then is it a write.
+fn modify_set_if<R>(db: &mut DbView<'_>, key: &[u8], f: impl FnOnce(&mut SetValue) -> (R, bool)) -> Option<R> {
+    db.update_if(key, |e| match e.object_mut() {
+        Some(Object::Set(s)) => {
+            let (r, changed) = f(s);
+            (Some(r), changed)
+        }
+        _ => (None, false),
     })
     .flatten()
 }
