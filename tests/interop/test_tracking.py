@@ -1412,8 +1412,6 @@ def test_tracking_table_max_keys_invalidates_the_excess(start_server, raw, mode)
     assert later == set(keys) - evicted
 
 
-@hearth_bug("lowering tracking-table-max-keys takes effect only at the next new tracked read; Redis trims the "
-            "table before every command of any client")
 def test_lowering_tracking_table_max_keys_trims_at_the_next_command(start_server, raw):
     s = start_server()
     w = raw(s.port)

@@ -125,9 +125,25 @@ impl Tracking {
         TRACKING.get().copied().unwrap_or(t)
     }
 
-    /// Sets `tracking-table-max-keys` (0 = unlimited).
+    /// Sets `tracking-table-max-keys` (0 = unlimited). A lower limit takes
+    /// effect at once: the excess keys are dropped and invalidated before
+    /// the next command, as Redis trims the table before every command.
     pub fn set_max_keys(&self, n: usize) {
         self.max_keys.store(n, Ordering::Relaxed);
+        if n == 0 {
+            return;
+        }
+        let mut idx = 0;
+        while self.keys.load(Ordering::Relaxed) > n {
+            let victim = self.shards[idx % SHARDS].lock().keys().next().cloned();
+            match victim {
+                Some(k) => self.invalidate_key(&k, 0),
+                None => idx += 1,
+            }
+            if idx >= SHARDS {
+                break; // every shard is empty: the counter lags a concurrent removal
+            }
+        }
     }
 
     /// (tracking_total_keys, tracking_total_items, tracking_total_prefixes).
