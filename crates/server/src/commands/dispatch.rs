@@ -89,11 +89,14 @@ pub fn key_positions(spec: &CommandSpec, args: Args<'_>) -> Vec<usize> {
 /// holds their shard locks (so no write can slip in between the read and
 /// the registration).
 fn remember_reads(client: &ClientState, spec: &CommandSpec, args: Args<'_>) {
-    if !client.handle.tracking.lock().remembers_reads() {
+    if !client.tracking_plain && !client.handle.tracking.lock().remembers_reads() {
         return;
     }
-    if let Some(t) = crate::tracking::get() {
+    let Some(t) = crate::tracking::get() else { return };
+    if NUMKEYS.iter().any(|(name, _, _)| *name == spec.name) {
         t.remember(client.id(), key_positions(spec, args).into_iter().map(|i| &args[i]));
+    } else {
+        t.remember(client.id(), spec.key_positions(args.len()).map(|i| &args[i]));
     }
 }
 
@@ -127,7 +130,11 @@ pub fn execute(
     // CLIENT CACHING covers the next command only, rejected ones included; a
     // MULTI block counts as one command and CLIENT subcommands do not use it
     // up (Redis's resetClient).
-    if client.tracking_on && client.multi.is_none() && !args[0].eq_ignore_ascii_case(b"client") {
+    if client.tracking_on
+        && !client.tracking_plain
+        && client.multi.is_none()
+        && !args[0].eq_ignore_ascii_case(b"client")
+    {
         client.handle.tracking.lock().caching = None;
     }
     reply

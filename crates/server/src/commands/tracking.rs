@@ -139,6 +139,7 @@ pub fn tracking(ctx: &mut Ctx<'_>, args: Args<'_>) -> Frame {
         broken_redirect: false,
     };
     ctx.client.tracking_on = true;
+    ctx.client.tracking_plain = !bcast && !optin && !optout;
     Frame::ok()
 }
 
@@ -216,4 +217,5 @@ pub fn stop_tracking(ctx_client: &mut crate::conn::client::ClientState) {
         t.clients.fetch_sub(1, std::sync::atomic::Ordering::Relaxed);
     }
     ctx_client.tracking_on = false;
+    ctx_client.tracking_plain = false;
 }

@@ -196,6 +196,10 @@ pub struct ClientState {
     pub block: Option<crate::blocking::BlockRequest>,
     /// Mirror of "tracking is on" (avoids a lock per command).
     pub tracking_on: bool,
+    /// Mirror of "default mode without OPTIN/OPTOUT": every read is
+    /// remembered and there is no CLIENT CACHING state to reset, so a
+    /// tracked read needs no lock of the tracking state.
+    pub tracking_plain: bool,
     /// Pushes to send before the current command's reply (the flushing
     /// client's own null invalidation, as Redis 7.4 orders it).
     pub pushes_before_reply: Vec<Frame>,
@@ -225,6 +229,7 @@ impl ClientState {
             force_reply: false,
             block: None,
             tracking_on: false,
+            tracking_plain: false,
             pushes_before_reply: Vec::new(),
         }
     }

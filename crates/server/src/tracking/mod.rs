@@ -21,6 +21,7 @@
 
 mod deliver;
 mod state;
+mod table;
 
 use std::cell::{Cell, RefCell};
 use std::collections::HashSet;
@@ -28,7 +29,6 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::OnceLock;
 
 use bytes::Bytes;
-use hashbrown::HashMap;
 use parking_lot::Mutex;
 
 use crate::conn::registry::ClientRegistry;
@@ -36,46 +36,7 @@ use crate::keyspace::{hash_key, shard_of, SHARDS};
 
 pub use deliver::Delivery;
 pub use state::{TrackingMode, TrackingState};
-
-/// Clients tracking one key.
-type Readers = smallvec_ids::Ids;
-
-mod smallvec_ids {
-    //! A tiny set of client ids: most keys are read by one or two clients.
-
-    /// Client ids, deduplicated.
-    #[derive(Default, Debug, Clone)]
-    pub struct Ids(Vec<u64>);
-
-    impl Ids {
-        /// Adds an id; false if it was there.
-        pub fn insert(&mut self, id: u64) -> bool {
-            if self.0.contains(&id) {
-                return false;
-            }
-            self.0.push(id);
-            true
-        }
-        /// Removes an id; true if it was there.
-        pub fn remove(&mut self, id: u64) -> bool {
-            let before = self.0.len();
-            self.0.retain(|x| *x != id);
-            self.0.len() != before
-        }
-        /// The ids.
-        pub fn iter(&self) -> impl Iterator<Item = u64> + '_ {
-            self.0.iter().copied()
-        }
-        /// Number of ids.
-        pub fn len(&self) -> usize {
-            self.0.len()
-        }
-        /// Whether empty.
-        pub fn is_empty(&self) -> bool {
-            self.0.is_empty()
-        }
-    }
-}
+use table::TrackedKeys;
 
 /// A BCAST registration: prefix -> clients.
 #[derive(Default)]
@@ -85,7 +46,7 @@ struct Prefixes {
 
 /// All tracking state of the server.
 pub struct Tracking {
-    shards: Box<[Mutex<HashMap<Bytes, Readers>>]>,
+    shards: Box<[Mutex<TrackedKeys>]>,
     prefixes: Mutex<Prefixes>,
     keys: AtomicUsize,
     items: AtomicUsize,
@@ -111,7 +72,7 @@ impl Tracking {
     /// (the keyspace's write path reaches them through [`on_write`]).
     pub fn install(registry: &'static ClientRegistry, max_keys: usize) -> &'static Tracking {
         let t: &'static Tracking = Box::leak(Box::new(Tracking {
-            shards: (0..SHARDS).map(|_| Mutex::new(HashMap::new())).collect(),
+            shards: (0..SHARDS).map(|_| Mutex::new(TrackedKeys::default())).collect(),
             prefixes: Mutex::new(Prefixes::default()),
             keys: AtomicUsize::new(0),
             items: AtomicUsize::new(0),
@@ -135,9 +96,9 @@ impl Tracking {
         }
         let mut idx = 0;
         while self.keys.load(Ordering::Relaxed) > n {
-            let victim = self.shards[idx % SHARDS].lock().keys().next().cloned();
+            let victim = self.shards[idx % SHARDS].lock().any();
             match victim {
-                Some(k) => self.invalidate_key(&k, 0),
+                Some((h, k)) => self.invalidate_hashed(h, &k, 0),
                 None => idx += 1,
             }
             if idx >= SHARDS {
@@ -155,56 +116,53 @@ impl Tracking {
     /// command still holds the keys' data shard locks.
     pub fn remember<'k>(&self, client: u64, keys: impl Iterator<Item = &'k [u8]>) {
         for key in keys {
-            let mut shard = self.shards[shard_of(hash_key(key))].lock();
-            let readers = match shard.get_mut(key) {
-                Some(r) => r,
-                None => {
-                    self.keys.fetch_add(1, Ordering::Relaxed);
-                    shard.entry(Bytes::copy_from_slice(key)).or_default()
-                }
-            };
-            if readers.insert(client) {
+            let h = hash_key(key);
+            let added = self.shards[shard_of(h)].lock().remember(h, key, client);
+            if added.reader {
                 self.items.fetch_add(1, Ordering::Relaxed);
             }
-            drop(shard);
-            self.enforce_limit(key);
+            if added.key {
+                self.keys.fetch_add(1, Ordering::Relaxed);
+                self.enforce_limit(h);
+            }
         }
     }
 
     /// `tracking-table-max-keys`: past the limit, drops tracked keys (from
     /// the shard just written, then its neighbours) and invalidates them,
     /// as Redis's trackingLimitUsedSlots does with random keys.
-    fn enforce_limit(&self, near: &[u8]) {
+    fn enforce_limit(&self, near: u64) {
         let max = self.max_keys.load(Ordering::Relaxed);
         if max == 0 || self.keys.load(Ordering::Relaxed) <= max {
             return;
         }
-        let start = shard_of(hash_key(near));
+        let start = shard_of(near);
         for i in 0..SHARDS {
             if self.keys.load(Ordering::Relaxed) <= max {
                 return;
             }
             let idx = (start + i) % SHARDS;
-            let victim = self.shards[idx].lock().keys().next().cloned();
-            if let Some(k) = victim {
-                self.invalidate_key(&k, 0);
+            let victim = self.shards[idx].lock().any();
+            if let Some((h, k)) = victim {
+                self.invalidate_hashed(h, &k, 0);
             }
         }
     }
 
     /// Invalidates one key for its default-mode readers (not BCAST).
     fn invalidate_key(&self, key: &[u8], writer: u64) {
-        let readers = {
-            let mut shard = self.shards[shard_of(hash_key(key))].lock();
-            match shard.remove(key) {
-                Some(r) => r,
-                None => return,
-            }
+        self.invalidate_hashed(hash_key(key), key, writer);
+    }
+
+    fn invalidate_hashed(&self, hash: u64, key: &[u8], writer: u64) {
+        let Some(readers) = self.shards[shard_of(hash)].lock().remove(hash, key) else {
+            return;
         };
         self.keys.fetch_sub(1, Ordering::Relaxed);
         self.items.fetch_sub(readers.len(), Ordering::Relaxed);
-        for id in readers.iter() {
-            self.delivery.invalidate(id, writer, Some(&[Bytes::copy_from_slice(key)]));
+        let keys = [Bytes::copy_from_slice(key)];
+        for id in readers.to_vec() {
+            self.delivery.invalidate(id, writer, Some(&keys));
         }
     }
 
@@ -257,19 +215,9 @@ impl Tracking {
             if dead.is_empty() {
                 continue;
             }
-            s.retain(|_, readers| {
-                for id in &dead {
-                    if readers.remove(*id) {
-                        self.items.fetch_sub(1, Ordering::Relaxed);
-                    }
-                }
-                if readers.is_empty() {
-                    self.keys.fetch_sub(1, Ordering::Relaxed);
-                    false
-                } else {
-                    true
-                }
-            });
+            let (keys, items) = s.remove_readers(&dead);
+            self.keys.fetch_sub(keys, Ordering::Relaxed);
+            self.items.fetch_sub(items, Ordering::Relaxed);
         }
     }
 
@@ -281,10 +229,9 @@ impl Tracking {
         for shard in self.shards.iter() {
             let mut s = shard.lock();
             // Exact counts: reads of other databases may register meanwhile.
-            let items: usize = s.values().map(Readers::len).sum();
-            self.keys.fetch_sub(s.len(), Ordering::Relaxed);
+            let (keys, items) = s.clear();
+            self.keys.fetch_sub(keys, Ordering::Relaxed);
             self.items.fetch_sub(items, Ordering::Relaxed);
-            s.clear();
         }
         self.delivery.invalidate_all(flusher)
     }
