@@ -27,6 +27,7 @@ mod list;
 mod pubsub;
 mod server;
 mod set;
+mod sort;
 mod string;
 pub mod table;
 mod tracking;
