@@ -10,6 +10,7 @@
 //! and returns a protocol-neutral reply value.
 
 pub mod args;
+mod acl;
 mod blocking;
 mod client;
 mod command_cmd;
