@@ -52,7 +52,8 @@ fn movable_key_commands_say_so() {
 fn ziplist_config_names_are_aliases() {
     let s = Server::new();
     let mut con = s.con2();
-    let _: () = cmd(&["CONFIG", "SET", "list-max-ziplist-size", "5", "hash-max-ziplist-entries", "9"]).query(&mut con).unwrap();
+    let _: () =
+        cmd(&["CONFIG", "SET", "list-max-ziplist-size", "5", "hash-max-ziplist-entries", "9"]).query(&mut con).unwrap();
     let got: Vec<String> = cmd(&["CONFIG", "GET", "list-max-listpack-size"]).query(&mut con).unwrap();
     assert_eq!(got, ["list-max-listpack-size", "5"]);
     let got: Vec<String> = cmd(&["CONFIG", "GET", "hash-max-ziplist-entries"]).query(&mut con).unwrap();

@@ -64,7 +64,8 @@ fn by_and_get_patterns_follow_keys_and_hash_fields() {
     );
     // A GET that finds nothing is nil: a null bulk in RESP2, null in RESP3.
     for mut con in both(&s) {
-        let got: Vec<Value> = cmd(&["SORT", "l", "LIMIT", "0", "1", "GET", "nokey_*", "GET", "w_*"]).query(&mut con).unwrap();
+        let got: Vec<Value> =
+            cmd(&["SORT", "l", "LIMIT", "0", "1", "GET", "nokey_*", "GET", "w_*"]).query(&mut con).unwrap();
         assert_eq!(got, [Value::Nil, Value::BulkString(b"30".to_vec())]);
     }
 }
@@ -87,7 +88,9 @@ fn store_writes_a_list_and_an_empty_result_deletes_the_destination() {
     for mut con in both(&s) {
         let _: () = cmd(&["FLUSHALL"]).query(&mut con).unwrap();
         with_weights(&mut con);
-        let n: i64 = cmd(&["SORT", "l", "BY", "w_*", "GET", "h_*->name", "GET", "nokey", "STORE", "dst"]).query(&mut con).unwrap();
+        let n: i64 = cmd(&["SORT", "l", "BY", "w_*", "GET", "h_*->name", "GET", "nokey", "STORE", "dst"])
+            .query(&mut con)
+            .unwrap();
         assert_eq!(n, 6);
         assert_eq!(strings(&mut con, &["LRANGE", "dst", "0", "-1"]), ["two", "", "three", "", "one", ""]);
         let n: i64 = cmd(&["SORT", "l", "LIMIT", "3", "1", "STORE", "dst"]).query(&mut con).unwrap();

@@ -121,9 +121,9 @@ fn declared(spec: &CommandSpec) -> u32 {
     }
     match spec.full.split_once('|') {
         // Subcommands take their container's categories or group.
-        Some((parent, _)) => extra(parent)
-            .or_else(|| super::lookup(parent.as_bytes()).map(|p| group_category(p.group)))
-            .unwrap_or(0),
+        Some((parent, _)) => {
+            extra(parent).or_else(|| super::lookup(parent.as_bytes()).map(|p| group_category(p.group))).unwrap_or(0)
+        }
         None => group_category(spec.group),
     }
 }

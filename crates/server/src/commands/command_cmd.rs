@@ -10,7 +10,8 @@ use crate::glob::glob_match;
 use crate::reply::{bulk_static, err};
 
 fn flags_of(spec: &CommandSpec) -> Frame {
-    let mut flags: Vec<Frame> = flag::NAMES.iter().filter(|(f, _)| spec.has(*f)).map(|(_, n)| Frame::simple(n)).collect();
+    let mut flags: Vec<Frame> =
+        flag::NAMES.iter().filter(|(f, _)| spec.has(*f)).map(|(_, n)| Frame::simple(n)).collect();
     // Redis lists `movablekeys` after the declared flags.
     if super::dispatch::has_movable_keys(spec) {
         flags.push(Frame::simple("movablekeys"));

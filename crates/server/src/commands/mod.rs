@@ -9,8 +9,8 @@
 //! keyspace (already locked for its keys), the client state and the clock,
 //! and returns a protocol-neutral reply value.
 
-pub mod args;
 mod acl;
+pub mod args;
 mod blocking;
 mod client;
 mod command_cmd;

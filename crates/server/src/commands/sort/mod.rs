@@ -95,11 +95,8 @@ fn sort_generic(ctx: &mut Ctx<'_>, args: Args<'_>, readonly: bool) -> Frame {
     if !o.dont_sort && !weigh_and_sort(&mut db, &mut loaded.items, &o) {
         return err("ERR One or more scores can't be converted into double");
     }
-    let picked: &[Item] = if loaded.end >= loaded.start {
-        &loaded.items[loaded.start as usize..=loaded.end as usize]
-    } else {
-        &[]
-    };
+    let picked: &[Item] =
+        if loaded.end >= loaded.start { &loaded.items[loaded.start as usize..=loaded.end as usize] } else { &[] };
     let Some(dest) = o.store else {
         return Frame::Array(reply_rows(&mut db, picked, &o.gets));
     };
