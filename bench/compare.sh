@@ -8,10 +8,12 @@
 #
 #   bench/compare.sh
 #   ROUNDS=3 REQUESTS=50000 TESTS=set,get bench/compare.sh
+#   TESTS=lpush,lpop,sadd,hset,zadd,lrange_100 bench/compare.sh   # data types only
 #   SERVERS=redis bench/compare.sh          # redis-server alone
 #
 # Environment (defaults): ROUNDS (7), REQUESTS (200000), TESTS
-# (set,get,incr,mset,ping), PIPELINES ("1 16"), CLIENTS (50), KEYSPACE
+# (set,get,incr,mset,ping,lpush,lpop,sadd,hset,zadd,lrange_100: redis-benchmark
+# -t names; LRANGE_100's own LPUSH fill is not reported), PIPELINES ("1 16"), CLIENTS (50), KEYSPACE
 # (100000), DATASIZE (32), SERVERS ("hearth redis"), HEARTH_BIN
 # (target/release/hearth-server), REDIS_BIN, SKIP_BUILD=1 to skip cargo build,
 # OUT (a file to keep the raw per-round CSV).
@@ -20,7 +22,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 ROUNDS="${ROUNDS:-7}"
 REQUESTS="${REQUESTS:-200000}"
-TESTS="${TESTS:-set,get,incr,mset,ping}"
+TESTS="${TESTS:-set,get,incr,mset,ping,lpush,lpop,sadd,hset,zadd,lrange_100}"
 PIPELINES="${PIPELINES:-1 16}"
 CLIENTS="${CLIENTS:-50}"
 KEYSPACE="${KEYSPACE:-100000}"
@@ -53,7 +55,8 @@ for round in $(seq 1 "$ROUNDS"); do
             [ "$p" -gt 1 ] && args+=(-P "$p")
             echo "+ [round $round/$ROUNDS $server P=$p] redis-benchmark ${args[*]}" >&2
             redis-benchmark "${args[@]}" | tail -n +2 | tr -d '"' \
-                | awk -F, -v r="$round" -v s="$server" -v p="$p" 'NF >= 2 { print r "," s "," p "," $1 "," $2 }' \
+                | awk -F, -v r="$round" -v s="$server" -v p="$p" \
+                    'NF >= 2 && $1 !~ /needed to benchmark/ { print r "," s "," p "," $1 "," $2 }' \
                 >>"$RAW"
         done
         stop_server "$SERVER_PID"

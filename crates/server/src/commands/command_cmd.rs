@@ -10,26 +10,17 @@ use crate::glob::glob_match;
 use crate::reply::{bulk_static, err};
 
 fn flags_of(spec: &CommandSpec) -> Frame {
-    Frame::Set(flag::NAMES.iter().filter(|(f, _)| spec.has(*f)).map(|(_, n)| Frame::simple(n)).collect())
+    let mut flags: Vec<Frame> =
+        flag::NAMES.iter().filter(|(f, _)| spec.has(*f)).map(|(_, n)| Frame::simple(n)).collect();
+    // Redis lists `movablekeys` after the declared flags.
+    if super::dispatch::has_movable_keys(spec) {
+        flags.push(Frame::simple("movablekeys"));
+    }
+    Frame::Set(flags)
 }
 
 fn acl_categories(spec: &CommandSpec) -> Frame {
-    let mut cats = vec![format!("@{}", if spec.group == "generic" { "keyspace" } else { spec.group })];
-    if spec.has(flag::WRITE) {
-        cats.push("@write".into());
-    }
-    if spec.has(flag::READONLY) {
-        cats.push("@read".into());
-    }
-    if spec.has(flag::ADMIN) {
-        cats.extend(["@admin".into(), "@dangerous".into()]);
-    }
-    if spec.has(flag::FAST) {
-        cats.push("@fast".into());
-    } else {
-        cats.push("@slow".into());
-    }
-    Frame::Set(cats.into_iter().map(|c| Frame::Simple(Bytes::from(c))).collect())
+    Frame::Set(super::acl::categories(spec).map(|c| Frame::Simple(Bytes::from(format!("@{c}")))).collect())
 }
 
 fn key_specs(spec: &CommandSpec) -> Frame {
@@ -137,7 +128,7 @@ pub fn list(_ctx: &mut Ctx<'_>, args: Args<'_>) -> Frame {
             let want = String::from_utf8_lossy(v).to_ascii_lowercase();
             names.retain(|n| {
                 let spec = super::lookup(n.as_bytes()).expect("listed from the table");
-                matches!(acl_categories(spec), Frame::Set(c) if c.iter().any(|f| matches!(f, Frame::Simple(s) if s[1..] == *want.as_bytes())))
+                super::acl::categories(spec).any(|c| c == want)
             });
         } else {
             return err("ERR syntax error");

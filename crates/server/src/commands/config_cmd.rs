@@ -11,17 +11,31 @@ use crate::config::Config;
 use crate::glob::glob_match;
 use crate::reply::{err, err_owned};
 
-/// CONFIG GET parameter [parameter ...]
+/// CONFIG GET parameter [parameter ...]: a name without glob characters
+/// is looked up (alias included) and answered under the name asked; a
+/// pattern is matched against names and aliases, each reported under the
+/// name that matched (Redis's `configGetCommand`).
 pub fn get(ctx: &mut Ctx<'_>, args: Args<'_>) -> Frame {
     let cfg = ctx.shared.config.read();
-    let mut seen = HashSet::new();
+    let mut seen: HashSet<Vec<u8>> = HashSet::new();
     let mut out = Vec::new();
+    let mut reply = |name: &[u8], p: &params::Param| {
+        if seen.insert(name.to_ascii_lowercase()) {
+            out.push((Frame::Bulk(Bytes::copy_from_slice(name)), Frame::Bulk(Bytes::from((p.get)(&cfg)))));
+        }
+    };
     for pattern in args.iter().skip(2) {
+        if !pattern.iter().any(|c| matches!(c, b'[' | b'*' | b'?')) {
+            if let Some(p) = find(&String::from_utf8_lossy(pattern)) {
+                reply(pattern, p);
+            }
+            continue;
+        }
         for p in params::params() {
-            let hit = glob_match(pattern, p.name.as_bytes(), true)
-                || p.alias.is_some_and(|a| glob_match(pattern, a.as_bytes(), true));
-            if hit && seen.insert(p.name) {
-                out.push((Frame::Bulk(Bytes::from_static(p.name.as_bytes())), Frame::Bulk(Bytes::from((p.get)(&cfg)))));
+            for name in std::iter::once(p.name).chain(p.alias) {
+                if glob_match(pattern, name.as_bytes(), true) {
+                    reply(name.as_bytes(), p);
+                }
             }
         }
     }
@@ -43,7 +57,8 @@ pub fn set(ctx: &mut Ctx<'_>, args: Args<'_>) -> Frame {
         };
         let failed =
             |why: &str| err_owned(format!("ERR CONFIG SET failed (possibly related to argument '{name}') - {why}"));
-        if !seen.insert(p.name) {
+        // A name and its alias are distinct parameters to Redis here.
+        if !seen.insert(name.to_ascii_lowercase()) {
             return failed("duplicate parameter");
         }
         if p.immutable {

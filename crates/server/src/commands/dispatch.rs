@@ -55,34 +55,82 @@ fn resolve(args: Args<'_>) -> Result<(&'static CommandSpec, String), Frame> {
 /// The error for commands refused under maxmemory.
 const OOM: &str = "OOM command not allowed when used memory > 'maxmemory'.";
 
-/// Commands whose keys follow a `numkeys` argument: (name, index of
-/// numkeys, whether argument 1 is a destination key).
-const NUMKEYS: &[(&str, usize, bool)] = &[
-    ("zunion", 1, false),
-    ("zinter", 1, false),
-    ("zdiff", 1, false),
-    ("zintercard", 1, false),
-    ("sintercard", 1, false),
-    ("lmpop", 1, false),
-    ("zmpop", 1, false),
-    ("zunionstore", 2, true),
-    ("zinterstore", 2, true),
-    ("zdiffstore", 2, true),
-    ("blmpop", 2, false),
-    ("bzmpop", 2, false),
+/// How a command with movable keys (Redis's `movablekeys` flag) names
+/// them; such commands lock their keys themselves.
+#[derive(Clone, Copy)]
+enum Movable {
+    /// Keys follow a `numkeys` argument at index `at`; with `dest`,
+    /// argument 1 is a destination key too.
+    NumKeys { at: usize, dest: bool },
+    /// SORT/SORT_RO: the sorted key and, after STORE, the destination.
+    Sort,
+}
+
+const MOVABLE: &[(&str, Movable)] = &[
+    ("zunion", Movable::NumKeys { at: 1, dest: false }),
+    ("zinter", Movable::NumKeys { at: 1, dest: false }),
+    ("zdiff", Movable::NumKeys { at: 1, dest: false }),
+    ("zintercard", Movable::NumKeys { at: 1, dest: false }),
+    ("sintercard", Movable::NumKeys { at: 1, dest: false }),
+    ("lmpop", Movable::NumKeys { at: 1, dest: false }),
+    ("zmpop", Movable::NumKeys { at: 1, dest: false }),
+    ("zunionstore", Movable::NumKeys { at: 2, dest: true }),
+    ("zinterstore", Movable::NumKeys { at: 2, dest: true }),
+    ("zdiffstore", Movable::NumKeys { at: 2, dest: true }),
+    ("blmpop", Movable::NumKeys { at: 2, dest: false }),
+    ("bzmpop", Movable::NumKeys { at: 2, dest: false }),
+    ("sort", Movable::Sort),
+    ("sort_ro", Movable::Sort),
 ];
 
-/// Positions of a command's keys: the table's (first, last, step), or for
-/// `numkeys` commands the keys that argument announces (Redis's movablekeys).
-pub fn key_positions(spec: &CommandSpec, args: Args<'_>) -> Vec<usize> {
-    if let Some(&(_, at, dest)) = NUMKEYS.iter().find(|(name, _, _)| *name == spec.name) {
-        let n = (args.len() > at).then(|| super::args::parse_canonical_i64(&args[at])).flatten().unwrap_or(0);
-        let n = (n.max(0) as usize).min(args.len().saturating_sub(at + 1));
-        let mut keys: Vec<usize> = if dest { vec![1] } else { Vec::new() };
-        keys.extend(at + 1..at + 1 + n);
+fn movable(spec: &CommandSpec) -> Option<Movable> {
+    MOVABLE.iter().find(|(name, _)| *name == spec.full).map(|&(_, m)| m)
+}
+
+/// Whether the command's keys depend on its arguments (`movablekeys`).
+pub fn has_movable_keys(spec: &CommandSpec) -> bool {
+    movable(spec).is_some()
+}
+
+/// SORT's keys as Redis's `sortGetKeys` finds them: the sorted key, and
+/// the destination after the last STORE, skipping the arguments of LIMIT,
+/// GET and BY. SORT_RO has no STORE: its only key is the sorted one.
+fn sort_keys(spec: &CommandSpec, args: Args<'_>) -> Vec<usize> {
+    let mut keys = vec![1];
+    if spec.full == "sort_ro" {
         return keys;
     }
-    spec.key_positions(args.len()).collect()
+    let mut store = None;
+    let mut i = 2;
+    while i < args.len() {
+        let arg = &args[i];
+        if arg.eq_ignore_ascii_case(b"limit") {
+            i += 2;
+        } else if arg.eq_ignore_ascii_case(b"get") || arg.eq_ignore_ascii_case(b"by") {
+            i += 1;
+        } else if arg.eq_ignore_ascii_case(b"store") && i + 1 < args.len() {
+            store = Some(i + 1);
+        }
+        i += 1;
+    }
+    keys.extend(store);
+    keys
+}
+
+/// Positions of a command's keys: the table's (first, last, step), or for
+/// movable-keys commands the keys their arguments announce.
+pub fn key_positions(spec: &CommandSpec, args: Args<'_>) -> Vec<usize> {
+    match movable(spec) {
+        Some(Movable::NumKeys { at, dest }) => {
+            let n = (args.len() > at).then(|| super::args::parse_canonical_i64(&args[at])).flatten().unwrap_or(0);
+            let n = (n.max(0) as usize).min(args.len().saturating_sub(at + 1));
+            let mut keys: Vec<usize> = if dest { vec![1] } else { Vec::new() };
+            keys.extend(at + 1..at + 1 + n);
+            keys
+        }
+        Some(Movable::Sort) => sort_keys(spec, args),
+        None => spec.key_positions(args.len()).collect(),
+    }
 }
 
 /// Registers the keys a tracking client just read, while the command still
@@ -218,7 +266,7 @@ pub fn call(
     let start = Instant::now();
     let now = shared.clock.now_ms();
     crate::tracking::set_current_client(client.id());
-    if !in_exec && spec.keys.first > 0 {
+    if !in_exec && spec.keys.first > 0 && !has_movable_keys(spec) {
         guards.ensure_keys(&shared.keyspace, client.db, spec.key_positions(args.len()).map(|i| &args[i]));
     }
     let frame = {

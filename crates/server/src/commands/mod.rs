@@ -9,6 +9,7 @@
 //! keyspace (already locked for its keys), the client state and the clock,
 //! and returns a protocol-neutral reply value.
 
+mod acl;
 pub mod args;
 mod blocking;
 mod client;
@@ -27,6 +28,7 @@ mod list;
 mod pubsub;
 mod server;
 mod set;
+mod sort;
 mod string;
 pub mod table;
 mod tracking;

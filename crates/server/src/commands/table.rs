@@ -57,7 +57,7 @@ macro_rules! sub {
 pub(crate) const RO_FAST: u32 = READONLY | FAST;
 pub(crate) const W_OOM: u32 = WRITE | DENYOOM;
 pub(crate) const W_OOM_FAST: u32 = WRITE | DENYOOM | FAST;
-const CONN: u32 = NOSCRIPT | LOADING | STALE | FAST;
+const CONN: u32 = NOSCRIPT | LOADING | STALE;
 
 #[rustfmt::skip]
 static CLIENT_SUBS: [CommandSpec; 18] = [
@@ -142,7 +142,7 @@ static FUNCTION_SUBS: [CommandSpec; 2] = [
 
 /// Every family's commands.
 #[rustfmt::skip]
-pub static FAMILIES: &[&[CommandSpec]] = &[&CORE, &blocking::COMMANDS, &list::COMMANDS, &super::hash::COMMANDS, &super::set::COMMANDS, &super::zset::COMMANDS];
+pub static FAMILIES: &[&[CommandSpec]] = &[&CORE, &blocking::COMMANDS, &list::COMMANDS, &super::hash::COMMANDS, &super::set::COMMANDS, &super::zset::COMMANDS, &super::sort::COMMANDS];
 
 /// Every top-level command, in table order.
 pub fn all() -> impl Iterator<Item = &'static CommandSpec> {
@@ -154,13 +154,13 @@ pub fn all() -> impl Iterator<Item = &'static CommandSpec> {
 pub static CORE: [CommandSpec; 81] = [
     // connection
     cmd!("ping", "ping", -1, FAST, NONE, connection::ping, "connection", "1.0.0", "Returns the server's liveliness response."),
-    cmd!("echo", "echo", 2, FAST, NONE, connection::echo, "connection", "1.0.0", "Returns the given string."),
-    cmd!("quit", "quit", -1, ALLOW_QUIT, NONE, connection::quit, "connection", "1.0.0", "Closes the connection."),
+    cmd!("echo", "echo", 2, LOADING | STALE | FAST, NONE, connection::echo, "connection", "1.0.0", "Returns the given string."),
+    cmd!("quit", "quit", -1, ALLOW_QUIT | FAST, NONE, connection::quit, "connection", "1.0.0", "Closes the connection."),
     cmd!("reset", "reset", 1, ALLOW_QUIT | FAST, NONE, connection::reset, "connection", "6.2.0", "Resets the connection."),
     cmd!("hello", "hello", -1, ALLOW_QUIT | FAST, NONE, connection::hello, "connection", "6.0.0", "Handshakes with the Redis server."),
     cmd!("auth", "auth", -2, ALLOW_QUIT | FAST, NONE, connection::auth, "connection", "1.0.0", "Authenticates the connection."),
-    cmd!("select", "select", 2, CONN, NONE, connection::select, "connection", "1.0.0", "Changes the selected database."),
-    cmd!("client", "client", -2, NOSCRIPT, NONE, client::help, "connection", "2.4.0", "A container for client connection commands.", &CLIENT_SUBS),
+    cmd!("select", "select", 2, LOADING | STALE | FAST, NONE, connection::select, "connection", "1.0.0", "Changes the selected database."),
+    cmd!("client", "client", -2, NONE_FLAGS, NONE, client::help, "connection", "2.4.0", "A container for client connection commands.", &CLIENT_SUBS),
     // strings
     cmd!("get", "get", 2, RO_FAST, ONE, string::get, "string", "1.0.0", "Returns the string value of a key."),
     cmd!("set", "set", -3, W_OOM, ONE, string::set, "string", "1.0.0", "Sets the string value of a key, ignoring its type. The key is created if it doesn't exist."),
@@ -206,7 +206,7 @@ pub static CORE: [CommandSpec; 81] = [
     cmd!("renamenx", "renamenx", 3, WRITE | FAST, TWO, keys::renamenx, "generic", "1.0.0", "Renames a key only when the target key name doesn't exist."),
     cmd!("move", "move", 3, WRITE | FAST | ALL_SHARDS, NONE, keys::move_, "generic", "1.0.0", "Moves a key to another database."),
     cmd!("copy", "copy", -3, W_OOM | ALL_SHARDS, NONE, keys::copy, "generic", "6.2.0", "Copies the value of a key to a new key."),
-    cmd!("object", "object", -2, READONLY, NONE, keys::object_help, "generic", "2.2.3", "A container for object introspection commands.", &OBJECT_SUBS),
+    cmd!("object", "object", -2, NONE_FLAGS, NONE, keys::object_help, "generic", "2.2.3", "A container for object introspection commands.", &OBJECT_SUBS),
     cmd!("dbsize", "dbsize", 1, RO_FAST | ALL_SHARDS, NONE, db::dbsize, "server", "1.0.0", "Returns the number of keys in the database."),
     cmd!("flushdb", "flushdb", -1, WRITE | ALL_SHARDS, NONE, db::flushdb, "server", "1.0.0", "Remove all keys from the current database."),
     cmd!("flushall", "flushall", -1, WRITE | ALL_SHARDS, NONE, db::flushall, "server", "1.0.0", "Removes all keys from all databases."),

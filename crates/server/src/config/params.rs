@@ -48,9 +48,16 @@ macro_rules! int_param {
         int_param!($name, $field, $min, $max, false)
     };
     ($name:literal, $field:ident, $min:expr, $max:expr, $imm:expr) => {
+        int_param!($name, None, $field, $min, $max, $imm)
+    };
+    // With the older name Redis still accepts (`*-ziplist-*`).
+    ($name:literal, alias $alias:literal, $field:ident, $min:expr, $max:expr) => {
+        int_param!($name, Some($alias), $field, $min, $max, false)
+    };
+    ($name:literal, $alias:expr, $field:ident, $min:expr, $max:expr, $imm:expr) => {
         Param {
             name: $name,
-            alias: None,
+            alias: $alias,
             immutable: $imm,
             get: |c| c.$field.to_string(),
             set: |c, v| {
@@ -215,14 +222,14 @@ pub fn params() -> &'static [Param] {
             str_param!("logfile", logfile, true),
             enum_param!("daemonize", daemonize, &["no"]),
             enum_param!("enable-debug-command", enable_debug_command, &["no", "yes", "local"]),
-            int_param!("list-max-listpack-size", list_max_listpack_size, i64::MIN, i64::MAX),
-            int_param!("hash-max-listpack-entries", hash_max_listpack_entries, 0, i64::MAX),
-            int_param!("hash-max-listpack-value", hash_max_listpack_value, 0, i64::MAX),
+            int_param!("list-max-listpack-size", alias "list-max-ziplist-size", list_max_listpack_size, i32::MIN as i64, I32),
+            int_param!("hash-max-listpack-entries", alias "hash-max-ziplist-entries", hash_max_listpack_entries, 0, i64::MAX),
+            int_param!("hash-max-listpack-value", alias "hash-max-ziplist-value", hash_max_listpack_value, 0, i64::MAX),
             int_param!("set-max-intset-entries", set_max_intset_entries, 0, i64::MAX),
             int_param!("set-max-listpack-entries", set_max_listpack_entries, 0, i64::MAX),
             int_param!("set-max-listpack-value", set_max_listpack_value, 0, i64::MAX),
-            int_param!("zset-max-listpack-entries", zset_max_listpack_entries, 0, i64::MAX),
-            int_param!("zset-max-listpack-value", zset_max_listpack_value, 0, i64::MAX),
+            int_param!("zset-max-listpack-entries", alias "zset-max-ziplist-entries", zset_max_listpack_entries, 0, i64::MAX),
+            int_param!("zset-max-listpack-value", alias "zset-max-ziplist-value", zset_max_listpack_value, 0, i64::MAX),
             int_param!("tracking-table-max-keys", tracking_table_max_keys, 0, i64::MAX),
             bool_param!("lazyfree-lazy-user-flush", lazyfree_lazy_user_flush),
             Param {

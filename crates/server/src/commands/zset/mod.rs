@@ -149,7 +149,7 @@ pub static COMMANDS: [CommandSpec; 32] = [
     cmd!("zinter", "zinter", -3, READONLY | ALL_SHARDS, NONE, setops::zinter, "sorted-set", "6.2.0", "Returns the intersect of multiple sorted sets."),
     cmd!("zdiff", "zdiff", -3, READONLY | ALL_SHARDS, NONE, setops::zdiff, "sorted-set", "6.2.0", "Returns the difference between multiple sorted sets."),
     cmd!("zintercard", "zintercard", -3, READONLY | ALL_SHARDS, NONE, setops::zintercard, "sorted-set", "7.0.0", "Returns the number of members of the intersect of multiple sorted sets."),
-    cmd!("zunionstore", "zunionstore", -4, WRITE | DENYOOM | ALL_SHARDS, NONE, setops::zunionstore, "sorted-set", "2.0.0", "Stores the union of multiple sorted sets in a key."),
-    cmd!("zinterstore", "zinterstore", -4, WRITE | DENYOOM | ALL_SHARDS, NONE, setops::zinterstore, "sorted-set", "2.0.0", "Stores the intersect of multiple sorted sets in a key."),
-    cmd!("zdiffstore", "zdiffstore", -4, WRITE | DENYOOM | ALL_SHARDS, NONE, setops::zdiffstore, "sorted-set", "6.2.0", "Stores the difference of multiple sorted sets in a key."),
+    cmd!("zunionstore", "zunionstore", -4, WRITE | DENYOOM | ALL_SHARDS, ONE, setops::zunionstore, "sorted-set", "2.0.0", "Stores the union of multiple sorted sets in a key."),
+    cmd!("zinterstore", "zinterstore", -4, WRITE | DENYOOM | ALL_SHARDS, ONE, setops::zinterstore, "sorted-set", "2.0.0", "Stores the intersect of multiple sorted sets in a key."),
+    cmd!("zdiffstore", "zdiffstore", -4, WRITE | DENYOOM | ALL_SHARDS, ONE, setops::zdiffstore, "sorted-set", "6.2.0", "Stores the difference of multiple sorted sets in a key."),
 ];

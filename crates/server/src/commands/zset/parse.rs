@@ -11,35 +11,7 @@ use hearth_resp::Frame;
 use super::super::args::parse_canonical_i64;
 use crate::keyspace::zset::ZSet;
 use crate::reply::{err, err_owned, NOT_INTEGER};
-
-/// C `isspace` in the C locale.
-fn c_space(b: u8) -> bool {
-    matches!(b, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r')
-}
-
-/// Runs C `strtod` on `b` (read as a C string: it stops at a NUL byte).
-/// Returns the value, the bytes consumed and whether errno was ERANGE.
-fn strtod(b: &[u8]) -> (f64, usize, bool) {
-    let mut small = [0u8; 64];
-    let mut big = Vec::new();
-    let buf: &[u8] = if b.len() < small.len() {
-        small[..b.len()].copy_from_slice(b);
-        &small[..=b.len()]
-    } else {
-        big.extend_from_slice(b);
-        big.push(0);
-        &big
-    };
-    let mut end: *mut c_char = std::ptr::null_mut();
-    // SAFETY: `buf` is NUL-terminated and outlives the call; errno is
-    // thread-local.
-    unsafe {
-        *libc::__errno_location() = 0;
-        let v = libc::strtod(buf.as_ptr().cast(), &mut end);
-        let erange = *libc::__errno_location() == libc::ERANGE;
-        (v, end.cast_const().offset_from(buf.as_ptr().cast()) as usize, erange)
-    }
-}
+use crate::strnum::{c_space, strtod};
 
 /// A score, weight or increment as Redis's `string2d` accepts it: the
 /// whole argument must be a C float (no leading space, no trailing bytes,

@@ -138,10 +138,29 @@ impl List {
     /// removing elements.
     pub fn try_shrink(&mut self, fill: i64) {
         self.settle();
+        self.unpack_single_node(fill, 2);
+    }
+
+    /// A list of `items` encoded as Redis encodes a list it builds in one
+    /// go (SORT ... STORE: a quicklist, then `LIST_CONV_AUTO`): a listpack
+    /// when everything fits in one node.
+    pub fn built_from<'a>(items: impl Iterator<Item = &'a [u8]>, fill: i64) -> List {
+        let mut ql = Quicklist::new(fill);
+        for v in items {
+            ql.push_tail(v);
+        }
+        let mut list = List::Quicklist(Box::new(ql));
+        list.unpack_single_node(fill, 1);
+        list
+    }
+
+    /// Turns a quicklist of one packed node into a listpack when the node
+    /// is within the limits divided by `divisor`.
+    fn unpack_single_node(&mut self, fill: i64, divisor: usize) {
         let List::Quicklist(ql) = self else { return };
         let Some(lp) = ql.single_listpack() else { return };
         let (sz_limit, count_limit) = quicklist::node_limit(clamp_fill(fill));
-        if lp.bytes() > sz_limit / 2 || ql.len() > count_limit / 2 {
+        if lp.bytes() > sz_limit / divisor || ql.len() > count_limit / divisor {
             return;
         }
         let ql = std::mem::replace(ql, Box::new(Quicklist::new(fill)));
