@@ -141,7 +141,7 @@ fn remember_reads(client: &ClientState, spec: &CommandSpec, args: Args<'_>) {
         return;
     }
     let Some(t) = crate::tracking::get() else { return };
-    if NUMKEYS.iter().any(|(name, _, _)| *name == spec.name) {
+    if has_movable_keys(spec) {
         t.remember(client.id(), key_positions(spec, args).into_iter().map(|i| &args[i]));
     } else {
         t.remember(client.id(), spec.key_positions(args.len()).map(|i| &args[i]));
