@@ -24,7 +24,7 @@ use crate::cmd::{Cmd, Writes};
 use crate::config::{ClientBuilder, Config};
 use crate::conn::{self, Conn, Sink};
 use crate::error::{Error, Result};
-use crate::value::{check, FromFrame};
+use crate::value::{check, FromFrame, ToArg};
 
 /// An async client: cheap to clone, shared by any number of tasks, all of
 /// whose requests are pipelined on one connection.
@@ -190,7 +190,21 @@ impl Client {
         self.wait(rx).await
     }
 
-    /// One cacheable read.
+    /// A cacheable read of one key and no other argument (GET, HGETALL,
+    /// ...): a near-cache hit looks the key up borrowed, without copying it.
+    pub(crate) async fn read_key<T: FromFrame>(&self, name: &'static str, key: impl ToArg) -> Result<T> {
+        if let Some(cache) = &self.inner.cache {
+            if let Some(value) = cache.get_parts(name, &key.arg_bytes(), &[]) {
+                return T::from_frame(value);
+            }
+        }
+        // Boxed: the miss path's state is large, and keeping it out of this
+        // future keeps the hit path from moving it around.
+        Box::pin(self.read(Read::new(name, key.to_arg()))).await
+    }
+
+    /// A cacheable read: from the near cache when it holds the reply, else
+    /// from the server (see [`Client::read_many`]).
     pub(crate) async fn read<T: FromFrame>(&self, read: Read) -> Result<T> {
         let Some(cache) = &self.inner.cache else {
             return self.query(read.to_cmd()).await;

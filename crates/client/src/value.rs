@@ -7,6 +7,7 @@
 //! An error frame always converts to [`Error::Server`] with Redis's text, and
 //! a null converts only into `Option` (or `()`), never into a default value.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::hash::{BuildHasher, Hash};
 
@@ -25,47 +26,57 @@ use crate::error::{Error, Result};
 pub trait ToArg {
     /// The argument's bytes.
     fn to_arg(&self) -> Bytes;
+
+    /// The argument's bytes, borrowed where the value already holds them
+    /// (so a near-cache hit looks a key up without copying it).
+    fn arg_bytes(&self) -> Cow<'_, [u8]> {
+        Cow::Owned(self.to_arg().to_vec())
+    }
 }
 
 impl<T: ToArg + ?Sized> ToArg for &T {
     fn to_arg(&self) -> Bytes {
         (**self).to_arg()
     }
-}
 
-impl ToArg for str {
-    fn to_arg(&self) -> Bytes {
-        Bytes::copy_from_slice(self.as_bytes())
+    fn arg_bytes(&self) -> Cow<'_, [u8]> {
+        (**self).arg_bytes()
     }
 }
 
-impl ToArg for String {
-    fn to_arg(&self) -> Bytes {
-        Bytes::copy_from_slice(self.as_bytes())
-    }
-}
+/// `ToArg` for types that are bytes already.
+macro_rules! bytes_to_arg {
+    ($($t:ty => $as_bytes:expr),* $(,)?) => {$(
+        impl ToArg for $t {
+            fn to_arg(&self) -> Bytes {
+                Bytes::copy_from_slice($as_bytes(self))
+            }
 
-impl ToArg for [u8] {
-    fn to_arg(&self) -> Bytes {
-        Bytes::copy_from_slice(self)
-    }
+            fn arg_bytes(&self) -> Cow<'_, [u8]> {
+                Cow::Borrowed($as_bytes(self))
+            }
+        }
+    )*};
 }
+bytes_to_arg!(str => str::as_bytes, String => String::as_bytes, [u8] => <[u8]>::as_ref, Vec<u8> => Vec::as_slice);
 
 impl<const N: usize> ToArg for [u8; N] {
     fn to_arg(&self) -> Bytes {
         Bytes::copy_from_slice(self)
     }
-}
 
-impl ToArg for Vec<u8> {
-    fn to_arg(&self) -> Bytes {
-        Bytes::copy_from_slice(self)
+    fn arg_bytes(&self) -> Cow<'_, [u8]> {
+        Cow::Borrowed(self)
     }
 }
 
 impl ToArg for Bytes {
     fn to_arg(&self) -> Bytes {
         self.clone()
+    }
+
+    fn arg_bytes(&self) -> Cow<'_, [u8]> {
+        Cow::Borrowed(self)
     }
 }
 

@@ -261,10 +261,10 @@ impl NearCache {
         }
     }
 
-    fn lookup(&self, read: &Read) -> Option<Frame> {
-        let entry = self.store.get(&read.key[..])?;
-        let cached = entry.reads.iter().find(|c| read.is(c.name, &c.extra))?;
-        if self.clock.now() >= cached.expires_at {
+    fn lookup(&self, name: &str, key: &[u8], extra: &[Bytes]) -> Option<Frame> {
+        let entry = self.store.get(key)?;
+        let cached = entry.reads.iter().find(|c| c.name == name && c.extra == extra)?;
+        if self.clock.now_upper_bound() >= cached.expires_at {
             return None;
         }
         Some(cached.value.clone())
@@ -274,10 +274,17 @@ impl NearCache {
     /// ours; counts hits only.
     #[inline]
     pub(crate) fn get(&self, read: &Read) -> Option<Frame> {
+        self.get_parts(read.name, &read.key, &read.extra)
+    }
+
+    /// [`NearCache::get`] for a read given by parts (a borrowed key: no
+    /// copy of it on a hit).
+    #[inline]
+    pub(crate) fn get_parts(&self, name: &str, key: &[u8], extra: &[Bytes]) -> Option<Frame> {
         if !self.connected.load(Ordering::Acquire) {
-            return self.get_stale(read);
+            return self.get_stale(name, key, extra);
         }
-        let value = self.lookup(read)?;
+        let value = self.lookup(name, key, extra)?;
         bump(&self.counters.hits, 1);
         Some(value)
     }
@@ -285,13 +292,13 @@ impl NearCache {
     /// While disconnected, in stale mode only: a reply cached before the
     /// disconnect, for at most the stale window.
     #[cold]
-    fn get_stale(&self, read: &Read) -> Option<Frame> {
+    fn get_stale(&self, name: &str, key: &[u8], extra: &[Bytes]) -> Option<Frame> {
         let window = self.stale_window?;
         let since = (*self.disconnected_at.lock())?;
         if self.clock.now() >= since + window {
             return None;
         }
-        let value = self.lookup(read)?;
+        let value = self.lookup(name, key, extra)?;
         bump(&self.counters.stale_hits, 1);
         Some(value)
     }
@@ -315,7 +322,7 @@ impl NearCache {
         if !self.connected.load(Ordering::Acquire) {
             return Begin::Bypass;
         }
-        if let Some(value) = self.lookup(read) {
+        if let Some(value) = self.lookup(read.name, &read.key, &read.extra) {
             bump(&self.counters.hits, 1);
             return Begin::Hit(value);
         }

@@ -42,7 +42,7 @@ impl Client {
     /// # Ok(()) }
     /// ```
     pub async fn hgetall<T: FromFrame>(&self, key: impl ToArg) -> Result<T> {
-        self.read(Read::new("HGETALL", key.to_arg())).await
+        self.read_key("HGETALL", key).await
     }
 
     /// `HDEL key field...`: how many were removed.
@@ -57,17 +57,17 @@ impl Client {
 
     /// `HLEN key` (cached).
     pub async fn hlen(&self, key: impl ToArg) -> Result<i64> {
-        self.read(Read::new("HLEN", key.to_arg())).await
+        self.read_key("HLEN", key).await
     }
 
     /// `HKEYS key` (cached).
     pub async fn hkeys<T: FromFrame>(&self, key: impl ToArg) -> Result<T> {
-        self.read(Read::new("HKEYS", key.to_arg())).await
+        self.read_key("HKEYS", key).await
     }
 
     /// `HVALS key` (cached).
     pub async fn hvals<T: FromFrame>(&self, key: impl ToArg) -> Result<T> {
-        self.read(Read::new("HVALS", key.to_arg())).await
+        self.read_key("HVALS", key).await
     }
 
     /// `HINCRBY key field delta`.

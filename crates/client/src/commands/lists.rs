@@ -35,7 +35,7 @@ impl Client {
 
     /// `LLEN key` (cached).
     pub async fn llen(&self, key: impl ToArg) -> Result<i64> {
-        self.read(Read::new("LLEN", key.to_arg())).await
+        self.read_key("LLEN", key).await
     }
 
     /// `LINDEX key index` (cached).

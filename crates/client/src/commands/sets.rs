@@ -20,7 +20,7 @@ impl Client {
 
     /// `SMEMBERS key` (cached), e.g. into `HashSet<String>`.
     pub async fn smembers<T: FromFrame>(&self, key: impl ToArg) -> Result<T> {
-        self.read(Read::new("SMEMBERS", key.to_arg())).await
+        self.read_key("SMEMBERS", key).await
     }
 
     /// `SISMEMBER key member` (cached).
@@ -30,6 +30,6 @@ impl Client {
 
     /// `SCARD key` (cached).
     pub async fn scard(&self, key: impl ToArg) -> Result<i64> {
-        self.read(Read::new("SCARD", key.to_arg())).await
+        self.read_key("SCARD", key).await
     }
 }

@@ -100,7 +100,7 @@ impl Client {
     /// # Ok(()) }
     /// ```
     pub async fn get<T: FromFrame>(&self, key: impl ToArg) -> Result<T> {
-        self.read(Read::new("GET", key.to_arg())).await
+        self.read_key("GET", key).await
     }
 
     /// `SET key value`.
@@ -189,7 +189,7 @@ impl Client {
 
     /// `STRLEN key` (cached).
     pub async fn strlen(&self, key: impl ToArg) -> Result<i64> {
-        self.read(Read::new("STRLEN", key.to_arg())).await
+        self.read_key("STRLEN", key).await
     }
 
     /// `GETDEL key`.

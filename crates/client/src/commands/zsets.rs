@@ -46,7 +46,7 @@ impl Client {
 
     /// `ZCARD key` (cached).
     pub async fn zcard(&self, key: impl ToArg) -> Result<i64> {
-        self.read(Read::new("ZCARD", key.to_arg())).await
+        self.read_key("ZCARD", key).await
     }
 
     /// `ZRANGE key start stop` by rank (cached).
