@@ -16,7 +16,7 @@ use std::sync::atomic::{AtomicI64, AtomicU64, AtomicUsize, Ordering};
 use bytes::Bytes;
 use parking_lot::Mutex;
 
-use super::{hash_key, shard_of, EntryRef, Keyspace, SHARDS};
+use super::{hash_key, s3fifo, shard_of, EntryRef, Keyspace, SHARDS};
 
 /// Bytes used by all entries (blocks and collections), all shards.
 pub static DATA_BYTES: AtomicI64 = AtomicI64::new(0);
@@ -108,10 +108,10 @@ pub enum Access {
 const LFU_INIT: u32 = 5;
 
 impl Access {
-    /// The field a new entry starts with.
-    pub fn initial(self, key_hash: u64) -> u32 {
+    /// The field a new entry of database `db` starts with.
+    pub fn initial(self, db: usize, key_hash: u64) -> u32 {
         match self {
-            Access::S3Fifo => super::s3fifo::initial(key_hash),
+            Access::S3Fifo => s3fifo::initial(db, key_hash),
             Access::Lru(c) => c,
             Access::Lfu { minutes, .. } => ((minutes as u32) << 8) | LFU_INIT,
         }
@@ -120,7 +120,7 @@ impl Access {
     /// The field after one access to an entry whose field was `old`.
     pub fn touched(self, old: u32) -> u32 {
         match self {
-            Access::S3Fifo => super::s3fifo::touched(old),
+            Access::S3Fifo => s3fifo::touched(old),
             Access::Lru(c) => c,
             Access::Lfu { minutes, log_factor, decay } => {
                 let counter = lfu_decayed(old, minutes, decay);
@@ -202,8 +202,9 @@ struct Candidate {
 pub struct Evictor {
     pool: Mutex<Vec<Candidate>>,
     /// Databases that hold keys, refreshed every few hundred evictions, so
-    /// sampling does not waste its attempts on empty databases.
-    populated: Mutex<(Vec<usize>, u32)>,
+    /// sampling does not waste its attempts on empty databases; and the
+    /// number of keys they held then.
+    populated: Mutex<(Vec<usize>, u32, usize)>,
     /// Keys evicted since start (INFO `evicted_keys`).
     pub evicted: AtomicU64,
 }
@@ -239,13 +240,13 @@ impl Evictor {
             return false;
         }
         if p.policy.is_s3fifo() {
-            return (0..16).any(|_| self.evict_s3fifo(ks, p));
+            return self.evict_s3fifo(ks, p);
         }
         for _ in 0..4 {
             self.sample_into_pool(ks, p);
             loop {
                 let Some(best) = self.pool.lock().pop() else { break };
-                if self.evict_key(ks, best.db, &best.key, false) {
+                if self.evict_key(ks, best.db, &best.key, |_, _| {}) {
                     return true;
                 }
             }
@@ -305,54 +306,114 @@ impl Evictor {
         pool.drain(..excess);
     }
 
-    /// One sampling round of the S3-FIFO approximation: examined keys are
-    /// promoted or given their second chance in place; the best candidate
-    /// of the round is evicted (false if the round found none).
+    /// S3-FIFO (see `s3fifo.rs`): the small queue while it is above its
+    /// share, else a sampled main key, else the small queue regardless.
     fn evict_s3fifo(&self, ks: &Keyspace, p: &EvictParams) -> bool {
+        self.populated_dbs(ks);
+        s3fifo::set_resident(self.populated.lock().2);
+        for force in [false, true] {
+            if force && (0..16).any(|_| self.evict_main_sampled(ks, p)) {
+                return true;
+            }
+            while let Some(q) = s3fifo::pop_small(force) {
+                if self.leave_small(ks, p, q) {
+                    return true;
+                }
+            }
+        }
+        false
+    }
+
+    /// Moves a key out of the small queue: promoted to main, or evicted
+    /// into the ghost list (true). Stale entries are dropped.
+    fn leave_small(&self, ks: &Keyspace, p: &EvictParams, q: s3fifo::Queued) -> bool {
+        let db = q.db as usize;
+        if db >= ks.databases() {
+            return false;
+        }
+        let removed = ks.with_shard(db, shard_of(q.hash), |s| {
+            let slot = s.find_hash(q.hash)?;
+            let e = s.entry(slot);
+            if p.policy.volatile_only() && e.expire_at().is_none() {
+                return None;
+            }
+            match s3fifo::exit_small(&q, e.lru()) {
+                s3fifo::SmallExit::Stale => None,
+                s3fifo::SmallExit::Promote(field) => {
+                    s.set_access_field(slot, field);
+                    None
+                }
+                s3fifo::SmallExit::Evict => {
+                    let key = Bytes::copy_from_slice(s.remove_slot(slot).key());
+                    s3fifo::evicted_small(q.hash);
+                    Some(key)
+                }
+            }
+        });
+        removed.is_some_and(|key| {
+            self.evicted_one(db, &key);
+            true
+        })
+    }
+
+    /// One sampling round for S3-FIFO's main queue: sampled keys get their
+    /// second chance in place; the best candidate of the round is evicted
+    /// (false if the round found none).
+    fn evict_main_sampled(&self, ks: &Keyspace, p: &EvictParams) -> bool {
         let mut best: Option<Candidate> = None;
         self.sample(ks, p, |s, slot, db| {
             let e = s.entry(slot);
-            match super::s3fifo::examine(e.lru()) {
-                super::s3fifo::Examined::Candidate(score) => {
+            match s3fifo::examine(e.lru()) {
+                s3fifo::Examined::Candidate(score) => {
                     if best.as_ref().is_none_or(|b| score > b.score) {
                         best = Some(Candidate { score, db, key: Bytes::copy_from_slice(e.key()) });
                     }
                 }
-                super::s3fifo::Examined::Spared(field) => s.set_access_field(slot, field),
+                s3fifo::Examined::Spared(field) => s.set_access_field(slot, field),
+                s3fifo::Examined::Small => {}
             }
         });
-        match best {
-            Some(c) => self.evict_key(ks, c.db, &c.key, true),
-            None => false,
-        }
+        best.is_some_and(|c| {
+            self.evict_key(ks, c.db, &c.key, |field, hash| {
+                if s3fifo::is_main(field) {
+                    s3fifo::evicted_main();
+                } else {
+                    s3fifo::evicted_small(hash);
+                }
+            })
+        })
     }
 
-    /// Evicts one key; `s3fifo` records it in that policy's ghost list
-    /// (other policies' access fields mean something else).
-    fn evict_key(&self, ks: &Keyspace, db: usize, key: &[u8], s3fifo: bool) -> bool {
+    /// Evicts one key; `removed` sees its access field and hash (S3-FIFO's
+    /// bookkeeping; other policies' fields mean something else).
+    fn evict_key(&self, ks: &Keyspace, db: usize, key: &[u8], removed: impl FnOnce(u32, u64)) -> bool {
         let h = hash_key(key);
-        let removed = ks.with_shard(db, shard_of(h), |s| match s.find_raw(h, key) {
+        let found = ks.with_shard(db, shard_of(h), |s| match s.find_raw(h, key) {
             Some(slot) => {
-                let field = s.remove_slot(slot).lru();
-                if s3fifo {
-                    super::s3fifo::evicted(field, h);
-                }
+                removed(s.remove_slot(slot).lru(), h);
                 true
             }
             None => false,
         });
-        if removed {
-            self.evicted.fetch_add(1, Ordering::Relaxed);
-            crate::notify::emit(db, crate::notify::class::EVICTED, "evicted", key);
+        if found {
+            self.evicted_one(db, key);
         }
-        removed
+        found
+    }
+
+    /// Counts and notifies an eviction.
+    fn evicted_one(&self, db: usize, key: &[u8]) {
+        self.evicted.fetch_add(1, Ordering::Relaxed);
+        crate::notify::emit(db, crate::notify::class::EVICTED, "evicted", key);
     }
 
     /// The databases that hold keys (cached; recomputed every 256 calls).
     fn populated_dbs(&self, ks: &Keyspace) -> Vec<usize> {
         let mut cached = self.populated.lock();
         if cached.1 == 0 || cached.0.is_empty() {
-            cached.0 = (0..ks.databases()).filter(|db| ks.sum_db(*db, |s| s.len()) > 0).collect();
+            let sizes: Vec<usize> = (0..ks.databases()).map(|db| ks.sum_db(db, |s| s.len())).collect();
+            cached.0 = (0..sizes.len()).filter(|db| sizes[*db] > 0).collect();
+            cached.2 = sizes.iter().sum();
             cached.1 = 256;
         }
         cached.1 -= 1;
@@ -362,6 +423,7 @@ impl Evictor {
     /// Forgets sampled candidates (policy change, FLUSH).
     pub fn clear_pool(&self) {
         self.pool.lock().clear();
+        s3fifo::reset();
     }
 }
 

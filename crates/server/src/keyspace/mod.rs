@@ -13,6 +13,7 @@
 mod entry;
 pub mod evict;
 pub mod expire;
+mod ghost;
 pub mod hash;
 pub mod hash_expire;
 mod hash_pack;

@@ -119,6 +119,11 @@ impl Shard {
         self.data.table.find(hash, key)
     }
 
+    /// Finds a key by its hash alone (see [`super::table::Table::find_hash`]).
+    pub fn find_hash(&self, hash: u64) -> Option<Slot> {
+        self.data.table.find_hash(hash)
+    }
+
     /// Reads the entry in a slot returned by [`Shard::find`].
     pub fn entry(&self, slot: Slot) -> EntryRef<'_> {
         self.data.table.get(slot)

@@ -100,6 +100,18 @@ impl Table {
 
     /// Finds the slot holding `key`.
     pub fn find(&self, hash: u64, key: &[u8]) -> Option<usize> {
+        self.probe(hash, |e| e.key() == key)
+    }
+
+    /// Finds the slot of the key whose full hash is `hash`, without the key
+    /// bytes (S3-FIFO's queue remembers hashes only; 64-bit collisions are
+    /// negligible and would only misplace an eviction hint).
+    pub fn find_hash(&self, hash: u64) -> Option<usize> {
+        self.probe(hash, |e| (self.hash)(e.key()) == hash)
+    }
+
+    /// Walks `hash`'s probe run to the first entry with its tag that `is_it`.
+    fn probe(&self, hash: u64, is_it: impl Fn(EntryRef<'_>) -> bool) -> Option<usize> {
         if self.len == 0 {
             return None;
         }
@@ -111,7 +123,7 @@ impl Table {
             if word == 0 {
                 return None;
             }
-            if word & !ADDR_MASK == tag && self.get(i).key() == key {
+            if word & !ADDR_MASK == tag && is_it(self.get(i)) {
                 return Some(i);
             }
             i = (i + 1) & mask;

@@ -66,7 +66,8 @@ impl<'g> DbView<'g> {
     /// Stores `value` at `key` with the given expire time, replacing any
     /// previous value; returns the previous live entry.
     pub fn put(&mut self, key: &[u8], value: Value, expire_at: Option<i64>) -> Option<Entry> {
-        let (now, clock) = (self.now, self.access.map_or(0, |a| a.initial(hash_key(key))));
+        let (now, db) = (self.now, self.db);
+        let clock = self.access.map_or(0, |a| a.initial(db, hash_key(key)));
         let (shard, h) = self.locate(key);
         let old = shard.put(h, key, value, expire_at, clock);
         old.filter(|e| !e.is_expired(now))
