@@ -10,6 +10,7 @@
 //! and returns a protocol-neutral reply value.
 
 pub mod args;
+mod bits;
 mod blocking;
 mod client;
 mod command_cmd;
@@ -20,6 +21,7 @@ mod db;
 mod dispatch;
 mod expire;
 mod hash;
+mod hll;
 pub mod info;
 mod keys;
 mod lcs;
@@ -80,6 +82,8 @@ pub mod flag {
     pub const ALLOW_BUSY: u32 = 1 << 13;
     /// May block the client.
     pub const BLOCKING: u32 = 1 << 14;
+    /// Read-only, but may write (PFCOUNT caches its result).
+    pub const MAY_REPLICATE: u32 = 1 << 15;
     /// Hearth-internal: the handler locks shards beyond its key positions
     /// (whole databases), so EXEC must lock everything up front.
     pub const ALL_SHARDS: u32 = 1 << 31;
@@ -99,6 +103,7 @@ pub mod flag {
         (SKIP_SLOWLOG, "skip_slowlog"),
         (FAST, "fast"),
         (NO_AUTH, "no_auth"),
+        (MAY_REPLICATE, "may_replicate"),
         (NO_MULTI, "no_multi"),
         (ALLOW_BUSY, "allow_busy"),
     ];
