@@ -10,7 +10,7 @@
 
 use hearth_resp::{Args, Frame};
 
-use super::flag::{MAY_REPLICATE, READONLY};
+use super::flag::READONLY;
 use super::string::patch_string;
 use super::table::{cmd, ALL, ONE, W_OOM, W_OOM_FAST};
 use super::{CommandSpec, Ctx};
@@ -151,6 +151,6 @@ pub fn pfmerge(ctx: &mut Ctx<'_>, args: Args<'_>) -> Frame {
 #[rustfmt::skip]
 pub static COMMANDS: [CommandSpec; 3] = [
     cmd!("pfadd", "pfadd", -2, W_OOM_FAST, ONE, pfadd, "hyperloglog", "2.8.9", "Adds elements to a HyperLogLog key. Creates the key if it doesn't exist."),
-    cmd!("pfcount", "pfcount", -2, READONLY | MAY_REPLICATE, ALL, pfcount, "hyperloglog", "2.8.9", "Returns the approximated cardinality of the set(s) observed by the HyperLogLog key(s)."),
+    cmd!("pfcount", "pfcount", -2, READONLY, ALL, pfcount, "hyperloglog", "2.8.9", "Returns the approximated cardinality of the set(s) observed by the HyperLogLog key(s)."),
     cmd!("pfmerge", "pfmerge", -2, W_OOM, ALL, pfmerge, "hyperloglog", "2.8.9", "Merges one or more HyperLogLog values into a single key."),
 ];

@@ -82,8 +82,6 @@ pub mod flag {
     pub const ALLOW_BUSY: u32 = 1 << 13;
     /// May block the client.
     pub const BLOCKING: u32 = 1 << 14;
-    /// Read-only, but may write (PFCOUNT caches its result).
-    pub const MAY_REPLICATE: u32 = 1 << 15;
     /// Hearth-internal: the handler locks shards beyond its key positions
     /// (whole databases), so EXEC must lock everything up front.
     pub const ALL_SHARDS: u32 = 1 << 31;
@@ -103,7 +101,6 @@ pub mod flag {
         (SKIP_SLOWLOG, "skip_slowlog"),
         (FAST, "fast"),
         (NO_AUTH, "no_auth"),
-        (MAY_REPLICATE, "may_replicate"),
         (NO_MULTI, "no_multi"),
         (ALLOW_BUSY, "allow_busy"),
     ];
