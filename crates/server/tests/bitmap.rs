@@ -163,7 +163,8 @@ fn bitfield_gets_sets_and_increments_fields() {
 #[test]
 fn bitfield_overflow_modes() {
     let (_s, mut c) = setup();
-    let wrap = c.cmd(&["BITFIELD", "k", "SET", "u8", "0", "250", "INCRBY", "u8", "0", "10", "INCRBY", "i8", "8", "-129"]);
+    let wrap =
+        c.cmd(&["BITFIELD", "k", "SET", "u8", "0", "250", "INCRBY", "u8", "0", "10", "INCRBY", "i8", "8", "-129"]);
     assert_eq!(wrap, arr(vec![int(0), int(4), int(127)]));
     let sat = c.cmd(&["BITFIELD", "k", "OVERFLOW", "SAT", "INCRBY", "u8", "0", "300", "INCRBY", "i8", "8", "-300"]);
     assert_eq!(sat, arr(vec![int(255), int(-128)]));
@@ -250,7 +251,9 @@ fn the_redis_crate_reads_bitmap_replies_in_both_protocols() {
         let pos: i64 = cmd(&["BITPOS", "b", "1"]).query(&mut con).unwrap();
         assert_eq!(pos, 100);
         let fields: Vec<Option<i64>> =
-            cmd(&["BITFIELD", "b", "OVERFLOW", "FAIL", "INCRBY", "u1", "100", "1", "GET", "u4", "100"]).query(&mut con).unwrap();
+            cmd(&["BITFIELD", "b", "OVERFLOW", "FAIL", "INCRBY", "u1", "100", "1", "GET", "u4", "100"])
+                .query(&mut con)
+                .unwrap();
         assert_eq!(fields, vec![None, Some(8)]);
     }
 }

@@ -67,7 +67,10 @@ fn counts_stay_within_the_standard_error_and_the_value_turns_dense() {
 fn hll_sparse_max_bytes_decides_when_to_promote() {
     let s = Server::new();
     let mut c = s.raw();
-    assert_eq!(c.cmd(&["CONFIG", "GET", "hll-sparse-max-bytes"]), Frame::Array(vec![bulk("hll-sparse-max-bytes"), bulk("3000")]));
+    assert_eq!(
+        c.cmd(&["CONFIG", "GET", "hll-sparse-max-bytes"]),
+        Frame::Array(vec![bulk("hll-sparse-max-bytes"), bulk("3000")])
+    );
     assert_eq!(c.cmd(&["CONFIG", "SET", "hll-sparse-max-bytes", "30"]), ok());
     add_range(&mut c, "h", 0, 20);
     assert_eq!(get(&mut c, "h")[4], 0, "dense past 30 bytes");

@@ -66,7 +66,14 @@ pub fn pfadd(ctx: &mut Ctx<'_>, args: Args<'_>) -> Frame {
     for ele in args.iter().skip(2) {
         match hll::add(&mut value, ele, limit) {
             Ok(changed) => updated |= changed,
-            Err(_) => return err(INVALID_ERR),
+            Err(_) => {
+                // Redis edits the value in place: the elements added before
+                // the corruption was found stay added (without an event).
+                if updated {
+                    store(&mut db, key, value);
+                }
+                return err(INVALID_ERR);
+            }
         }
     }
     if updated {
