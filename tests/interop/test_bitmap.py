@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 import redis
 
-from rawresp import Frame, plain, read_or_none
+from rawresp import Frame, keyevents, plain
 
 BAD_OFFSET = "bit offset is not an integer or out of range"
 BAD_BIT = "bit is not an integer or out of range"
@@ -126,22 +126,10 @@ def test_bitfield_fail_is_null_in_both_protocols(raw):
 
 
 def test_bit_events(raw):
-    c = raw()
-    c.cmd("CONFIG", "SET", "notify-keyspace-events", "KEA")
-    sub = raw()
-    sub.cmd("PSUBSCRIBE", "__keyevent@0__:*")
-    try:
-        for args in (("SETBIT", "k", "1", "1"), ("SETBIT", "k", "1", "1"), ("BITFIELD", "k", "SET", "u8", "8", "3"),
-                     ("BITFIELD", "k", "GET", "u8", "8"), ("BITOP", "NOT", "d", "k"), ("BITOP", "OR", "d", "none")):
-            c.cmd(*args)
-        c.cmd("PING")
-        got = []
-        while (frame := read_or_none(sub)) is not None:
-            msg = plain(frame)
-            got.append((msg[2].split(":", 1)[1], msg[3]))
-        assert got == [("setbit", "k"), ("setbit", "k"), ("set", "d"), ("del", "d")]
-    finally:
-        c.cmd("CONFIG", "SET", "notify-keyspace-events", "")
+    got = keyevents(raw(), raw(), "KEA", ("SETBIT", "k", "1", "1"), ("SETBIT", "k", "1", "1"),
+                    ("BITFIELD", "k", "SET", "u8", "8", "3"), ("BITFIELD", "k", "GET", "u8", "8"),
+                    ("BITOP", "NOT", "d", "k"), ("BITOP", "OR", "d", "none"))
+    assert got == [("setbit", "k"), ("setbit", "k"), ("set", "d"), ("del", "d")]
 
 
 @pytest.mark.parametrize("name,arity,flags,keys", [

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 import redis
 
-from rawresp import plain
+from rawresp import keyevents, plain
 
 NOT_HLL = "WRONGTYPE Key is not a valid HyperLogLog string value."
 INVALID = "INVALIDOBJ Corrupted HLL object detected"
@@ -99,17 +99,9 @@ def test_object_encoding_is_raw(r):
 
 
 def test_pf_events(raw):
-    c = raw()
-    c.cmd("CONFIG", "SET", "notify-keyspace-events", "E$")
-    sub = raw()
-    sub.cmd("PSUBSCRIBE", "__keyevent@0__:*")
-    try:
-        for args in (("PFADD", "h", "a"), ("PFADD", "h", "a"), ("PFCOUNT", "h"), ("PFMERGE", "m", "h"), ("SET", "end", "1")):
-            c.cmd(*args)
-        got = [tuple(plain(sub.read())[2:]) for _ in range(3)]
-        assert got == [("__keyevent@0__:pfadd", "h"), ("__keyevent@0__:pfadd", "m"), ("__keyevent@0__:set", "end")]
-    finally:
-        c.cmd("CONFIG", "SET", "notify-keyspace-events", "")
+    got = keyevents(raw(), raw(), "E$", ("PFADD", "h", "a"), ("PFADD", "h", "a"), ("PFCOUNT", "h"),
+                    ("PFMERGE", "m", "h"), ("SET", "end", "1"))
+    assert got == [("pfadd", "h"), ("pfadd", "m"), ("set", "end")]
 
 
 @pytest.mark.parametrize("name,arity,flags,keys", [

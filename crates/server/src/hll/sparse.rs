@@ -94,20 +94,7 @@ pub(super) fn for_each_run(ops: &[u8], mut f: impl FnMut(usize, usize, u8)) -> R
 
 /// Adds the register values of sparse opcodes to a histogram.
 pub(super) fn histogram(ops: &[u8], histo: &mut [u64; 64]) -> Result<(), Corrupt> {
-    let mut total = 0usize;
-    let mut p = 0;
-    while p < ops.len() {
-        let (run, oplen) = op_at(ops, p);
-        let val = if ops[p] & 0x80 != 0 { val_value(ops[p]) } else { 0 };
-        histo[val as usize] += run as u64;
-        total += run;
-        p += oplen;
-    }
-    if total == REGISTERS {
-        Ok(())
-    } else {
-        Err(Corrupt)
-    }
+    for_each_run(ops, |_, run, val| histo[val as usize] += run as u64)
 }
 
 /// Raises register `index` to `count` in a sparse value (Redis's

@@ -61,16 +61,7 @@ fn range_unit(arg: Option<&[u8]>) -> Result<bool, Frame> {
     }
 }
 
-/// Unwraps a `Result<_, Frame>` or returns the error frame.
-macro_rules! try_frame {
-    ($e:expr) => {
-        match $e {
-            Ok(v) => v,
-            Err(e) => return e,
-        }
-    };
-}
-use try_frame;
+use super::args::try_frame;
 
 /// BITOP's keys: the destination, then the sources.
 const BITOP_KEYS: KeySpec = KeySpec { first: 2, last: -1, step: 1 };
