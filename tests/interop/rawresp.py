@@ -234,3 +234,22 @@ def read_or_none(conn: "RawConn", wait: float = 0.2):
         return None
     finally:
         conn.sock.settimeout(10.0)
+
+
+def keyevents(conn: "RawConn", sub: "RawConn", classes: str, *commands) -> list:
+    """Runs `commands` on `conn` with `notify-keyspace-events` set to
+    `classes` and returns the (event, key) pairs `sub` receives on
+    `__keyevent@0__:*`, in publication order."""
+    conn.cmd("CONFIG", "SET", "notify-keyspace-events", classes)
+    sub.cmd("PSUBSCRIBE", "__keyevent@0__:*")
+    try:
+        for args in commands:
+            conn.cmd(*args)
+        conn.cmd("PING")
+    finally:
+        conn.cmd("CONFIG", "SET", "notify-keyspace-events", "")
+    got = []
+    while (frame := read_or_none(sub)) is not None:
+        msg = plain(frame)
+        got.append((msg[2].split(":", 1)[1], msg[3]))
+    return got

@@ -11,6 +11,7 @@ pub mod commands;
 pub mod config;
 pub mod conn;
 pub mod glob;
+pub mod hll;
 pub mod keyspace;
 pub mod log;
 pub mod notify;

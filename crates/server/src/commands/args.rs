@@ -38,6 +38,17 @@ pub fn float_arg(b: &[u8]) -> Result<f64, Frame> {
     parse_f64(b).ok_or_else(|| err(NOT_FLOAT))
 }
 
+/// Unwraps a `Result<_, Frame>` or returns the error frame from the handler.
+macro_rules! try_frame {
+    ($e:expr) => {
+        match $e {
+            Ok(v) => v,
+            Err(e) => return e,
+        }
+    };
+}
+pub(crate) use try_frame;
+
 /// Whether `arg` equals `word`, ignoring ASCII case.
 pub fn is(arg: &[u8], word: &str) -> bool {
     arg.eq_ignore_ascii_case(word.as_bytes())

@@ -11,6 +11,7 @@
 
 mod acl;
 pub mod args;
+mod bits;
 mod blocking;
 mod client;
 mod command_cmd;
@@ -21,6 +22,7 @@ mod db;
 mod dispatch;
 mod expire;
 mod hash;
+mod hll;
 pub mod info;
 mod keys;
 mod lcs;

@@ -446,3 +446,31 @@ pub fn setrange(ctx: &mut Ctx<'_>, args: Args<'_>) -> Frame {
     ctx.notify(STRING, "setrange", key);
     Frame::Integer(len)
 }
+
+/// Writes `patches` (byte index, new byte) into the string at `key`,
+/// first growing it with zero bytes to at least `len`; creates the key if
+/// missing. The result is a `raw` string, as Redis leaves any string a
+/// bit command or PF command modified. The caller checked the type.
+pub fn patch_string(db: &mut crate::keyspace::DbView<'_>, key: &[u8], len: usize, patches: &[(usize, u8)]) {
+    // Redis reports strings over 44 bytes as raw anyway.
+    let in_place = db
+        .peek(key)
+        .is_some_and(|e| matches!(e.value(), ValueRef::Str(s) if s.len() >= len && (e.is_raw() || s.len() > 44)));
+    if in_place {
+        db.update(key, |e| {
+            if let Some(b) = e.str_bytes_mut() {
+                patches.iter().for_each(|&(i, v)| b[i] = v);
+            }
+        });
+        return;
+    }
+    let mut v = match db.peek(key) {
+        Some(e) => string_bytes(e.value()).map(Cow::into_owned).unwrap_or_default(),
+        None => Vec::new(),
+    };
+    if v.len() < len {
+        v.resize(len, 0);
+    }
+    patches.iter().for_each(|&(i, b)| v[i] = b);
+    db.put_keep_ttl(key, Value::Raw(v));
+}

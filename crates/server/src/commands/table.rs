@@ -142,7 +142,7 @@ static FUNCTION_SUBS: [CommandSpec; 2] = [
 
 /// Every family's commands.
 #[rustfmt::skip]
-pub static FAMILIES: &[&[CommandSpec]] = &[&CORE, &blocking::COMMANDS, &list::COMMANDS, &super::hash::COMMANDS, &super::set::COMMANDS, &super::zset::COMMANDS, &super::sort::COMMANDS];
+pub static FAMILIES: &[&[CommandSpec]] = &[&CORE, &blocking::COMMANDS, &list::COMMANDS, &super::hash::COMMANDS, &super::set::COMMANDS, &super::zset::COMMANDS, &super::sort::COMMANDS, &super::bits::COMMANDS, &super::hll::COMMANDS];
 
 /// Every top-level command, in table order.
 pub fn all() -> impl Iterator<Item = &'static CommandSpec> {

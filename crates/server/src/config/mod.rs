@@ -58,6 +58,7 @@ pub struct Config {
     pub zset_max_listpack_entries: i64,
     pub zset_max_listpack_value: i64,
     pub tracking_table_max_keys: i64,
+    pub hll_sparse_max_bytes: u64,
     pub lazyfree_lazy_user_flush: bool,
     /// Path of the config file the server was started with, for CONFIG REWRITE.
     pub config_file: Option<std::path::PathBuf>,
@@ -111,6 +112,7 @@ impl Default for Config {
             zset_max_listpack_entries: 128,
             zset_max_listpack_value: 64,
             tracking_table_max_keys: 1_000_000,
+            hll_sparse_max_bytes: 3000,
             lazyfree_lazy_user_flush: false,
             config_file: None,
         }

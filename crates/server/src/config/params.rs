@@ -231,6 +231,7 @@ pub fn params() -> &'static [Param] {
             int_param!("zset-max-listpack-entries", alias "zset-max-ziplist-entries", zset_max_listpack_entries, 0, i64::MAX),
             int_param!("zset-max-listpack-value", alias "zset-max-ziplist-value", zset_max_listpack_value, 0, i64::MAX),
             int_param!("tracking-table-max-keys", tracking_table_max_keys, 0, i64::MAX),
+            mem_param!("hll-sparse-max-bytes", hll_sparse_max_bytes, i64::MAX as u64),
             bool_param!("lazyfree-lazy-user-flush", lazyfree_lazy_user_flush),
             Param {
                 name: "maxmemory-clients",
