@@ -22,9 +22,10 @@
 #   SERVERS=redis bench/memory.sh           # redis-server alone
 #
 # Environment (defaults): CASES (strings,hashes,zsets), KEYS (1000000),
-# VALUE_SIZE (32), HASHES (100000), HASH_FIELDS (10), HASH_VALUE_SIZE (12), ZSETS (10000),
-# ZSET_MEMBERS (100), SERVERS ("hearth redis"), HEARTH_BIN
+# VALUE_SIZE (32), HASHES (100000), HASH_FIELDS (10), HASH_VALUE_SIZE (12),
+# ZSETS (10000), ZSET_MEMBERS (100), SERVERS ("hearth redis"), HEARTH_BIN
 # (target/release/hearth-server), REDIS_BIN, SKIP_BUILD=1 to skip cargo build.
+# bench/zset_memory.sh measures one big (skiplist) sorted set as well.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -46,6 +47,8 @@ rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
 used_memory() {
     redis-cli -p "$1" INFO memory | tr -d '\r' | awk -F: '$1 == "used_memory" { print $2 }'
 }
+# per AFTER BEFORE UNIT N: (AFTER - BEFORE) * UNIT / N, one decimal.
+per() { awk -v a="$1" -v b="$2" -v k="$3" -v n="$4" 'BEGIN { printf "%.1f", (a - b) * k / n }'; }
 
 # gen_CASE FILE: writes the case's commands as RESP; sets NKEYS, NELEMS, FIRST.
 gen_strings() {
@@ -115,7 +118,6 @@ for c in "${case_list[@]}"; do
         after="$(rss_kb "$SERVER_PID")"
         used="$(used_memory "$SERVER_PORT")"
         ENC[$c,$server]="$(redis-cli -p "$SERVER_PORT" OBJECT ENCODING "$FIRST")"
-        per() { awk -v a="$1" -v b="$2" -v k="$3" -v n="$4" 'BEGIN { printf "%.1f", (a - b) * k / n }'; }
         RSS_KEY[$c,$server]="$(per "$after" "$before" 1024 "$NKEYS")"
         RSS_ELEM[$c,$server]="$(per "$after" "$before" 1024 "$NELEMS")"
         USED_KEY[$c,$server]="$(per "${used:-0}" "${used_before:-0}" 1 "$NKEYS")"
