@@ -2,16 +2,25 @@
 //!
 //! An [`Entry`] is a thin pointer (8 bytes) to a single heap block that holds
 //! a small header, the key bytes and the value: strings inline, integers as
-//! an `i64`, collections as a pointer to a boxed [`Object`]. This is what keeps
-//! a small key under ~64 bytes of heap (DESIGN.md section 5).
+//! an `i64`, collections as the [`Object`] itself. This is what keeps a small
+//! key under ~64 bytes of heap (DESIGN.md section 5), and a small collection
+//! at one block plus its packed buffer (no separate box for the `Object`,
+//! which would cost a 48-byte jemalloc class per key).
 //!
-//! Layout of the block (all multi-byte fields unaligned):
+//! Layout of the block (all multi-byte fields unaligned, except the object):
 //!
 //! ```text
 //! [kind|flags: u8][lru: 3 bytes][cap: varint][key_len: varint][expire: i64 if HAS_EXPIRE]
 //! [key bytes][payload]
-//! payload: Str -> [len: varint][bytes][slack]   Int -> [i64]   Obj -> [*mut Object]
+//! payload: Str -> [len: varint][bytes][slack]   Int -> [i64]
+//!          Obj -> [padding to 8][Object]
 //! ```
+//!
+//! `cap` counts the bytes up to the payload of an `Obj` block (everything
+//! before the padding) and the whole block otherwise; an `Obj` block is
+//! allocated 8-aligned with the `Object` at the first multiple of 8 from
+//! `cap` (see [`obj_offset`]), so every byte slice taken of a block covers
+//! initialised bytes only.
 //!
 //! This module owns the unsafe code of the keyspace; it must stay small and
 //! every access must go through the safe accessors below. It knows nothing of
@@ -100,6 +109,26 @@ fn read_varint(buf: &[u8]) -> (usize, usize) {
     unreachable!("entry varints are written by this module and always terminated")
 }
 
+/// Size of the `Object` stored at the end of a collection's block.
+const OBJ_SIZE: usize = std::mem::size_of::<Object>();
+/// Alignment of a collection's block (that of its `Object`).
+const OBJ_ALIGN: usize = std::mem::align_of::<Object>();
+
+/// Offset of the `Object` in a collection block whose prefix is `cap` bytes.
+fn obj_offset(cap: usize) -> usize {
+    cap.next_multiple_of(OBJ_ALIGN)
+}
+
+/// The allocation layout of a block of kind `flags` and `cap` prefix bytes.
+fn block_layout(flags: u8, cap: usize) -> Layout {
+    let layout = if flags & KIND_MASK == KIND_OBJ {
+        Layout::from_size_align(obj_offset(cap) + OBJ_SIZE, OBJ_ALIGN)
+    } else {
+        Layout::from_size_align(cap, 1)
+    };
+    layout.expect("entry size fits in isize")
+}
+
 /// Parsed offsets of an entry header.
 struct Header {
     flags: u8,
@@ -167,9 +196,14 @@ impl Raw {
     }
 
     fn obj_ptr(self, h: &Header) -> *mut Object {
-        let off = h.key_off + h.key_len;
-        let b = &self.bytes(h.cap)[off..off + 8];
-        usize::from_le_bytes(b.try_into().expect("8 bytes")) as *mut Object
+        // SAFETY: an Obj block is allocated `obj_offset(cap) + OBJ_SIZE` bytes.
+        unsafe { self.0.as_ptr().add(obj_offset(h.cap)).cast::<Object>() }
+    }
+
+    /// Frees the block without dropping its object (already moved or dropped).
+    fn dealloc(self, h: &Header) {
+        // SAFETY: allocated in `Entry::new` with this layout (same flags kind, same cap).
+        unsafe { dealloc(self.0.as_ptr(), block_layout(h.flags, h.cap)) };
     }
 
     fn value<'a>(self) -> ValueRef<'a> {
@@ -182,13 +216,14 @@ impl Raw {
                 ValueRef::Str(&bytes[off + n..off + n + len])
             }
             KIND_INT => ValueRef::Int(i64::from_le_bytes(bytes[off..off + 8].try_into().expect("8 bytes"))),
-            // SAFETY: written by `Entry::new` from Box::into_raw, owned by the block.
+            // SAFETY: written by `Entry::new`, aligned, owned by the block.
             _ => ValueRef::Obj(unsafe { &*self.obj_ptr(&h) }),
         }
     }
 
     fn mem_usage(self) -> usize {
-        self.header().cap
+        let h = self.header();
+        block_layout(h.flags, h.cap).size()
             + match self.value() {
                 ValueRef::Obj(o) => o.mem_usage(),
                 _ => 0,
@@ -370,7 +405,7 @@ impl Entry {
             Value::Str(s) => (KIND_STR, varint_len(s.len()) + s.len() + slack),
             Value::Raw(s) => (KIND_STR | RAW, varint_len(s.len()) + s.len() + slack),
             Value::Int(_) => (KIND_INT, 8),
-            Value::Obj(_) => (KIND_OBJ, std::mem::size_of::<usize>()),
+            Value::Obj(_) => (KIND_OBJ, 0),
         };
         let fixed = 4 + varint_len(key.len()) + expire_at.map_or(0, |_| 8) + key.len() + payload_len;
         // The cap varint describes the whole block, itself included.
@@ -378,7 +413,7 @@ impl Entry {
         while fixed + varint_len(cap) != cap {
             cap = fixed + varint_len(cap);
         }
-        let layout = Layout::from_size_align(cap, 1).expect("entry size fits in isize");
+        let layout = block_layout(kind, cap);
         // SAFETY: layout has non-zero size (at least the 4-byte header).
         let Some(ptr) = NonNull::new(unsafe { alloc(layout) }) else { std::alloc::handle_alloc_error(layout) };
         let raw = Raw(ptr);
@@ -402,8 +437,9 @@ impl Entry {
             }
             Value::Int(i) => buf[off..off + 8].copy_from_slice(&i.to_le_bytes()),
             Value::Obj(obj) => {
-                let p = Box::into_raw(obj) as usize;
-                buf[off..off + 8].copy_from_slice(&p.to_le_bytes());
+                debug_assert_eq!(off, cap);
+                // SAFETY: the block has room for an Object at this aligned offset.
+                unsafe { raw.obj_ptr(&raw.header()).write(*obj) };
             }
         }
         Entry { raw }
@@ -422,32 +458,29 @@ impl Entry {
         Entry::new(key, self.into_value(), at, lru, 0)
     }
 
-    /// Bytes of the block alone.
+    /// Bytes of the block alone (an inline `Object` included).
     pub fn block_size(&self) -> usize {
-        self.raw.header().cap
+        let h = self.raw.header();
+        block_layout(h.flags, h.cap).size()
     }
 
     /// Takes the value out, consuming the entry.
     pub fn into_value(self) -> Value {
         let h = self.raw.header();
-        let v = match h.flags & KIND_MASK {
-            KIND_OBJ => {
-                let p = self.raw.obj_ptr(&h);
-                // Ownership moves to the Box: mark the block as holding no
-                // object so Drop frees only the block.
-                self.raw.bytes_mut(1)[0] = (h.flags & !KIND_MASK) | KIND_INT;
-                // SAFETY: the pointer came from Box::into_raw in `new`.
-                Value::Obj(unsafe { Box::from_raw(p) })
-            }
-            _ => match self.value() {
-                ValueRef::Str(s) if h.flags & RAW != 0 => Value::Raw(s.to_vec()),
-                ValueRef::Str(s) => Value::Str(s.to_vec()),
-                ValueRef::Int(i) => Value::Int(i),
-                ValueRef::Obj(_) => unreachable!("objects handled above"),
-            },
-        };
-        drop(self);
-        v
+        if h.flags & KIND_MASK == KIND_OBJ {
+            // SAFETY: written by `new`; the block is freed here without
+            // running Drop, so the object moves out exactly once.
+            let obj = unsafe { self.raw.obj_ptr(&h).read() };
+            self.raw.dealloc(&h);
+            std::mem::forget(self);
+            return Value::Obj(Box::new(obj));
+        }
+        match self.value() {
+            ValueRef::Str(s) if h.flags & RAW != 0 => Value::Raw(s.to_vec()),
+            ValueRef::Str(s) => Value::Str(s.to_vec()),
+            ValueRef::Int(i) => Value::Int(i),
+            ValueRef::Obj(_) => unreachable!("objects handled above"),
+        }
     }
 
     /// The block address, for the table's tagged slots (at most 48 bits on
@@ -488,12 +521,10 @@ impl Drop for Entry {
     fn drop(&mut self) {
         let h = self.raw.header();
         if h.flags & KIND_MASK == KIND_OBJ {
-            // SAFETY: written by `new` from Box::into_raw, freed exactly once here.
-            drop(unsafe { Box::from_raw(self.raw.obj_ptr(&h)) });
+            // SAFETY: written by `new`, dropped exactly once here.
+            unsafe { self.raw.obj_ptr(&h).drop_in_place() };
         }
-        let layout = Layout::from_size_align(h.cap, 1).expect("same layout as allocated");
-        // SAFETY: allocated in `new` with this exact layout.
-        unsafe { dealloc(self.raw.0.as_ptr(), layout) };
+        self.raw.dealloc(&h);
     }
 }
 
@@ -505,6 +536,10 @@ impl std::fmt::Debug for Entry {
             .finish()
     }
 }
+
+#[cfg(test)]
+#[path = "entry_obj_tests.rs"]
+mod obj_tests;
 
 #[cfg(test)]
 mod tests {

@@ -44,13 +44,14 @@ impl Object {
         }
     }
 
-    /// Heap bytes used by the collection (approximate, for accounting).
+    /// Heap bytes owned by the collection (approximate, for accounting),
+    /// beyond the `Object` itself, which lives in its entry's block.
     pub fn mem_usage(&self) -> usize {
         match self {
-            Object::List(l) => std::mem::size_of::<Object>() + l.mem_usage(),
-            Object::Hash(h) => std::mem::size_of::<Object>() + h.mem_usage(),
-            Object::Set(s) => std::mem::size_of::<Object>() + s.mem_usage(),
-            Object::ZSet(z) => std::mem::size_of::<Object>() + z.mem_usage(),
+            Object::List(l) => l.mem_usage(),
+            Object::Hash(h) => h.mem_usage(),
+            Object::Set(s) => s.mem_usage(),
+            Object::ZSet(z) => z.mem_usage(),
         }
     }
 
