@@ -31,6 +31,8 @@ use crate::server::Shared;
 use client::{ClientHandle, ClientInfo, ClientState, Inbox, ReplyMode};
 
 const READ_CHUNK: usize = 16 * 1024;
+/// Largest read or write buffer kept between batches.
+const KEEP_BUFFER: usize = 2 * READ_CHUNK;
 
 /// Registers a just-accepted connection, so that CLIENT LIST/KILL and
 /// maxclients see it from the moment it is accepted.
@@ -173,7 +175,9 @@ impl Connection {
                 }
                 client.handle.output_bytes.store(0, Ordering::Relaxed);
                 self.wbuf.clear();
-                if self.wbuf.capacity() > 1 << 20 {
+                // Redis frees reply blocks once written; a buffer kept at its
+                // peak would count against maxmemory for nothing.
+                if self.wbuf.capacity() > KEEP_BUFFER {
                     self.wbuf = BytesMut::with_capacity(READ_CHUNK);
                 }
             }
@@ -188,6 +192,11 @@ impl Connection {
             if output_hard > 0 && client.handle.inbox.pending_bytes() as u64 > output_hard {
                 Stats::incr(&self.shared.stats.client_output_limit_disconnections);
                 return;
+            }
+            // Likewise the query buffer, once a large batch is consumed
+            // (Redis 7.4 hands its reusable query buffer back the same way).
+            if self.rbuf.is_empty() && self.rbuf.capacity() > KEEP_BUFFER {
+                self.rbuf = BytesMut::with_capacity(READ_CHUNK);
             }
             self.rbuf.reserve(READ_CHUNK);
             tokio::select! {

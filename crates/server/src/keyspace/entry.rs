@@ -223,7 +223,7 @@ impl Raw {
 
     fn mem_usage(self) -> usize {
         let h = self.header();
-        block_layout(h.flags, h.cap).size()
+        super::alloc::size_class(block_layout(h.flags, h.cap).size())
             + match self.value() {
                 ValueRef::Obj(o) => o.mem_usage(),
                 _ => 0,

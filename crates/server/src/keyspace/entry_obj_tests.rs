@@ -33,7 +33,8 @@ fn object_lives_aligned_in_the_block() {
             h.set(b"extra", b"x", false, &LIMITS);
         }
         assert_eq!(hash_fields(&e).len(), 11);
-        assert_eq!(e.mem_usage(), e.block_size() + e.object_mut().map_or(0, |o| o.mem_usage()));
+        let block = crate::keyspace::alloc::size_class(e.block_size());
+        assert_eq!(e.mem_usage(), block + e.object_mut().map_or(0, |o| o.mem_usage()));
     }
     // One block of at most 64 bytes for a 13-byte key: no separate box.
     let e = Entry::new(b"hash:00000000", Value::Obj(small_hash()), None, 0, 0);
