@@ -9,8 +9,6 @@
 //! names and more readers spill to the heap. It knows nothing of
 //! delivery or counters: [`super::Tracking`] owns those.
 
-use hashbrown::HashTable;
-
 /// A key name, inline up to [`KeyName::INLINE`] bytes.
 #[derive(Debug, Clone)]
 enum KeyName {
@@ -113,6 +111,12 @@ struct Slot {
     readers: Readers,
 }
 
+impl Slot {
+    fn is(&self, hash: u64, key: &[u8]) -> bool {
+        self.hash == hash && self.key.as_bytes() == key
+    }
+}
+
 /// What [`TrackedKeys::remember`] added.
 #[derive(Debug, PartialEq, Eq)]
 pub struct Added {
@@ -122,56 +126,143 @@ pub struct Added {
     pub reader: bool,
 }
 
-/// One shard's tracked keys.
+/// One shard's tracked keys: linear probing over slots that carry the
+/// hash, so a lookup usually reads one cache line (a separate control
+/// array, as in hashbrown, costs a second miss on every tracked read).
+/// Deletion shifts later members back; there are no tombstones.
 #[derive(Default)]
 pub struct TrackedKeys {
-    slots: HashTable<Slot>,
+    slots: Vec<Option<Slot>>,
+    len: usize,
+    /// Where [`TrackedKeys::any`] looks first, so trimming does not rescan
+    /// the same empty stretch.
+    cursor: usize,
+}
+
+const MIN_SLOTS: usize = 16;
+
+/// The slot a hash starts probing at. The shard index already uses bits
+/// 40..46 of the hash, so the slot index is taken from a mix of all bits.
+fn home(hash: u64, mask: usize) -> usize {
+    (hash.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 32) as usize & mask
 }
 
 impl TrackedKeys {
     /// Records that `client` read `key` (whose keyspace hash is `hash`).
     pub fn remember(&mut self, hash: u64, key: &[u8], client: u64) -> Added {
-        let eq = |s: &Slot| s.hash == hash && s.key.as_bytes() == key;
-        match self.slots.find_mut(hash, eq) {
-            Some(slot) => Added { key: false, reader: slot.readers.insert(client) },
-            None => {
-                let slot = Slot { hash, key: KeyName::new(key), readers: Readers::One(client) };
-                self.slots.insert_unique(hash, slot, |s| s.hash);
-                Added { key: true, reader: true }
+        if (self.len + 1) * 4 > self.slots.len() * 3 {
+            self.grow();
+        }
+        let mask = self.slots.len() - 1;
+        let mut i = home(hash, mask);
+        loop {
+            match &mut self.slots[i] {
+                Some(slot) if slot.is(hash, key) => return Added { key: false, reader: slot.readers.insert(client) },
+                Some(_) => i = (i + 1) & mask,
+                empty => {
+                    *empty = Some(Slot { hash, key: KeyName::new(key), readers: Readers::One(client) });
+                    self.len += 1;
+                    return Added { key: true, reader: true };
+                }
+            }
+        }
+    }
+
+    fn find(&self, hash: u64, key: &[u8]) -> Option<usize> {
+        if self.len == 0 {
+            return None;
+        }
+        let mask = self.slots.len() - 1;
+        let mut i = home(hash, mask);
+        loop {
+            match &self.slots[i] {
+                Some(slot) if slot.is(hash, key) => return Some(i),
+                Some(_) => i = (i + 1) & mask,
+                None => return None,
             }
         }
     }
 
     /// Stops tracking `key`, returning its readers.
     pub fn remove(&mut self, hash: u64, key: &[u8]) -> Option<Readers> {
-        let eq = |s: &Slot| s.hash == hash && s.key.as_bytes() == key;
-        let entry = self.slots.find_entry(hash, eq).ok()?;
-        Some(entry.remove().0.readers)
+        let at = self.find(hash, key)?;
+        let slot = self.slots[at].take().expect("found");
+        self.len -= 1;
+        self.close_gap(at);
+        Some(slot.readers)
+    }
+
+    /// Backward-shift deletion: moves later members of the probe run into
+    /// the hole at `hole` unless that would put them before their home.
+    fn close_gap(&mut self, mut hole: usize) {
+        let mask = self.slots.len() - 1;
+        let mut i = (hole + 1) & mask;
+        while let Some(slot) = &self.slots[i] {
+            let dist_home = i.wrapping_sub(home(slot.hash, mask)) & mask;
+            let dist_hole = i.wrapping_sub(hole) & mask;
+            if dist_home >= dist_hole {
+                self.slots[hole] = self.slots[i].take();
+                hole = i;
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    fn grow(&mut self) {
+        let cap = (self.slots.len() * 2).max(MIN_SLOTS);
+        let old = std::mem::replace(&mut self.slots, (0..cap).map(|_| None).collect());
+        self.len = 0;
+        for slot in old.into_iter().flatten() {
+            self.place(slot);
+        }
+    }
+
+    /// Puts a slot known to be absent in its probe run.
+    fn place(&mut self, slot: Slot) {
+        let mask = self.slots.len() - 1;
+        let mut i = home(slot.hash, mask);
+        while self.slots[i].is_some() {
+            i = (i + 1) & mask;
+        }
+        self.slots[i] = Some(slot);
+        self.len += 1;
     }
 
     /// Some tracked key and its hash (for trimming to the limit).
-    pub fn any(&self) -> Option<(u64, Vec<u8>)> {
-        self.slots.iter().next().map(|s| (s.hash, s.key.as_bytes().to_vec()))
+    pub fn any(&mut self) -> Option<(u64, Vec<u8>)> {
+        if self.len == 0 {
+            return None;
+        }
+        let n = self.slots.len();
+        let at = (0..n).map(|i| (self.cursor + i) % n).find(|&i| self.slots[i].is_some())?;
+        self.cursor = at;
+        self.slots[at].as_ref().map(|s| (s.hash, s.key.as_bytes().to_vec()))
     }
 
     /// Removes the ids in `dead` from every key, dropping keys left without
     /// readers. Returns (keys dropped, ids removed).
     pub fn remove_readers(&mut self, dead: &[u64]) -> (usize, usize) {
         let (mut keys, mut items) = (0, 0);
-        self.slots.retain(|s| {
-            let (removed, empty) = s.readers.remove_all(dead);
+        let cap = self.slots.len();
+        let old = std::mem::replace(&mut self.slots, (0..cap).map(|_| None).collect());
+        self.len = 0;
+        for mut slot in old.into_iter().flatten() {
+            let (removed, empty) = slot.readers.remove_all(dead);
             items += removed;
-            keys += empty as usize;
-            !empty
-        });
+            if empty {
+                keys += 1;
+            } else {
+                self.place(slot);
+            }
+        }
         (keys, items)
     }
 
     /// Forgets everything; returns (keys, ids) dropped.
     pub fn clear(&mut self) -> (usize, usize) {
-        let items = self.slots.iter().map(|s| s.readers.len()).sum();
-        let keys = self.slots.len();
-        self.slots.clear();
+        let items = self.slots.iter().flatten().map(|s| s.readers.len()).sum();
+        let keys = self.len;
+        *self = TrackedKeys::default();
         (keys, items)
     }
 }
@@ -179,6 +270,24 @@ impl TrackedKeys {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn survives_growth_and_deletion_in_long_probe_runs() {
+        let mut t = TrackedKeys::default();
+        // Few distinct hashes: long runs that wrap around the table.
+        let key = |i: u64| format!("key:{i}").into_bytes();
+        for i in 0..2_000u64 {
+            assert!(t.remember(i % 7, &key(i), i).key);
+        }
+        for i in (0..2_000u64).step_by(3) {
+            assert_eq!(t.remove(i % 7, &key(i)).map(|r| r.to_vec()), Some(vec![i]), "key {i}");
+        }
+        for i in 0..2_000u64 {
+            let found = t.find(i % 7, &key(i)).is_some();
+            assert_eq!(found, i % 3 != 0, "key {i}");
+        }
+        assert_eq!(t.len, 2_000 - 667);
+    }
 
     #[test]
     fn remembering_twice_adds_the_reader_once() {
