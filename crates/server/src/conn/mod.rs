@@ -10,6 +10,7 @@
 
 pub mod client;
 pub mod registry;
+mod socket;
 
 use std::net::SocketAddr;
 use std::sync::atomic::Ordering;
@@ -20,7 +21,7 @@ use bytes::{Buf, BytesMut};
 use hearth_resp::{
     encode, parse_command, parse_command_unauthenticated, Frame, OwnedArgs, ParseLimits, Protocol, Request,
 };
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::AsyncWriteExt;
 use tokio::net::TcpStream;
 
 use crate::blocking::{BlockRequest, Unblock, Waiter};
@@ -198,9 +199,8 @@ impl Connection {
             if self.rbuf.is_empty() && self.rbuf.capacity() > KEEP_BUFFER {
                 self.rbuf = BytesMut::with_capacity(READ_CHUNK);
             }
-            self.rbuf.reserve(READ_CHUNK);
             tokio::select! {
-                read = stream.read_buf(&mut self.rbuf) => match read {
+                read = socket::read_some(stream, &mut self.rbuf, READ_CHUNK) => match read {
                     Ok(0) | Err(_) => return,
                     Ok(n) => {
                         Stats::incr_by(&self.shared.stats.net_input_bytes, n as u64);
@@ -273,7 +273,7 @@ impl Connection {
                     }
                     drain_inbox(&mut self.wbuf, client.protocol, &client.handle);
                 }
-                read = stream.read_buf(&mut self.rbuf) => match read {
+                read = socket::read_some(stream, &mut self.rbuf, READ_CHUNK) => match read {
                     Ok(0) | Err(_) => break None,
                     Ok(_) => {}
                 },
