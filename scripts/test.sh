@@ -123,7 +123,7 @@ if [ "${#INTEROP_TESTS[@]}" -eq 0 ]; then
     log "interop: no tests in tests/interop, skipped"
     PYTEST_SUMMARY="no interop tests"
 else
-    export HEARTH_SERVER_BIN="${HEARTH_SERVER_BIN:-$ROOT/target/debug/hearth-server}"
+    export HEARTH_SERVER_BIN="${HEARTH_SERVER_BIN:-${CARGO_TARGET_DIR:-$ROOT/target}/debug/hearth-server}"
     log "pytest -q tests/interop (HEARTH_SERVER_BIN=$HEARTH_SERVER_BIN)"
     PYTEST_LOG="$(mktemp)"
     trap 'rm -f "$CARGO_LOG" "$PYTEST_LOG"' EXIT
