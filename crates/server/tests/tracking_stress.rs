@@ -538,11 +538,9 @@ fn tracking_readers_never_see_a_late_push_or_serve_a_stale_value() {
 /// socket, so a client that round-trips on its data connection and then
 /// peeks at the target sees it. Reported by the main stress test as
 /// "cross-connection lag"; asserted here on its own. (Hearth posts the push
-/// to the target's inbox before the write's reply, but the target's task
-/// may write it only after the data connection's next reply.)
+/// to the target's inbox before the write's reply; the data connection holds
+/// its next reply until the target's task has written it.)
 #[test]
-#[ignore = "server bug: with REDIRECT the push is written by the target's task after the write's reply, so a \
-            round trip on the data connection can complete before the invalidation reaches the target socket"]
 fn redirect_push_is_on_the_target_socket_before_the_data_connection_round_trip() {
     let s = start_server();
     let addr = s.addr();

@@ -140,6 +140,7 @@ pub fn tracking(ctx: &mut Ctx<'_>, args: Args<'_>) -> Frame {
     };
     ctx.client.tracking_on = true;
     ctx.client.tracking_plain = !bcast && !optin && !optout;
+    ctx.client.tracking_redirect = redirect.unwrap_or(0);
     Frame::ok()
 }
 
@@ -218,4 +219,5 @@ pub fn stop_tracking(ctx_client: &mut crate::conn::client::ClientState) {
     }
     ctx_client.tracking_on = false;
     ctx_client.tracking_plain = false;
+    ctx_client.tracking_redirect = 0;
 }

@@ -34,17 +34,28 @@ pub enum ReplyMode {
 }
 
 /// Messages posted to a connection by others, drained between commands.
+///
+/// It also counts frames posted and frames the owner has written to its
+/// socket, so that a client whose invalidations are REDIRECTed here can
+/// hold its next reply until they are out (see [`Inbox::wait_written`]).
 #[derive(Default)]
 pub struct Inbox {
     queue: Mutex<VecDeque<Frame>>,
     bytes: AtomicUsize,
     notify: Notify,
+    posted: AtomicU64,
+    drained: AtomicU64,
+    written: AtomicU64,
+    written_notify: Notify,
 }
 
 impl Inbox {
     /// Posts a frame and wakes the connection.
     pub fn post(&self, frame: Frame, size: usize) {
-        self.queue.lock().push_back(frame);
+        let mut q = self.queue.lock();
+        q.push_back(frame);
+        self.posted.fetch_add(1, Ordering::SeqCst);
+        drop(q);
         // SeqCst: a reader that sees the count sees the frame; the poster's
         // own reply goes out only after this, which orders invalidations.
         self.bytes.fetch_add(size, Ordering::SeqCst);
@@ -55,7 +66,37 @@ impl Inbox {
     pub fn drain(&self) -> VecDeque<Frame> {
         let mut q = self.queue.lock();
         self.bytes.store(0, Ordering::SeqCst);
+        self.drained.store(self.posted.load(Ordering::SeqCst), Ordering::SeqCst);
         std::mem::take(&mut *q)
+    }
+
+    /// Frames posted so far.
+    pub fn posted(&self) -> u64 {
+        self.posted.load(Ordering::SeqCst)
+    }
+
+    /// The owner wrote its output: everything drained before is on the socket.
+    pub fn mark_written(&self) {
+        let drained = self.drained.load(Ordering::SeqCst);
+        if self.written.load(Ordering::SeqCst) < drained {
+            self.written.store(drained, Ordering::SeqCst);
+            self.written_notify.notify_waiters();
+        }
+    }
+
+    /// Waits until the first `posted` frames are on the owner's socket, or
+    /// `limit` passed (a stuck or slow owner must not stall others).
+    pub async fn wait_written(&self, posted: u64, limit: std::time::Duration) {
+        let _ = tokio::time::timeout(limit, async {
+            loop {
+                let written = self.written_notify.notified();
+                if self.written.load(Ordering::SeqCst) >= posted {
+                    return;
+                }
+                written.await;
+            }
+        })
+        .await;
     }
 
     /// Bytes waiting (approximate), for output buffer limits.
@@ -200,6 +241,8 @@ pub struct ClientState {
     /// remembered and there is no CLIENT CACHING state to reset, so a
     /// tracked read needs no lock of the tracking state.
     pub tracking_plain: bool,
+    /// Mirror of the REDIRECT target's id (0 = none).
+    pub tracking_redirect: u64,
     /// Pushes to send before the current command's reply (the flushing
     /// client's own null invalidation, as Redis 7.4 orders it).
     pub pushes_before_reply: Vec<Frame>,
@@ -230,6 +273,7 @@ impl ClientState {
             block: None,
             tracking_on: false,
             tracking_plain: false,
+            tracking_redirect: 0,
             pushes_before_reply: Vec::new(),
         }
     }

@@ -107,6 +107,7 @@ impl Connection {
         let mut guards = Guards::default();
         let mut followups = Vec::new();
         let mut settings = Settings::default();
+        let mut redirect = RedirectOrder::default();
         loop {
             settings.refresh(self.shared);
             let (limits, query_limit) = (settings.limits, settings.query_limit);
@@ -127,6 +128,7 @@ impl Connection {
                             // Pushes posted before this command started (e.g. the
                             // invalidation of a write that completed) precede its reply.
                             drain_inbox(&mut self.wbuf, client.protocol, &client.handle);
+                            redirect.note(self.shared, client.tracking_redirect);
                             let before = client.reply_mode;
                             let frame = execute_guarded(self.shared, client, &mut guards, args, &mut followups);
                             if let Some(request) = client.block.take() {
@@ -157,6 +159,7 @@ impl Connection {
             }
             drain_inbox(&mut self.wbuf, client.protocol, &client.handle);
             if !self.wbuf.is_empty() {
+                redirect.wait().await;
                 Stats::incr_by(&self.shared.stats.net_output_bytes, self.wbuf.len() as u64);
                 client.handle.output_bytes.store(self.wbuf.len() as u64, Ordering::Relaxed);
                 // A client that stops reading must not pin this task (and the
@@ -175,6 +178,7 @@ impl Connection {
                     }
                 }
                 client.handle.output_bytes.store(0, Ordering::Relaxed);
+                client.handle.inbox.mark_written();
                 self.wbuf.clear();
                 // Redis frees reply blocks once written; a buffer kept at its
                 // peak would count against maxmemory for nothing.
@@ -213,11 +217,12 @@ impl Connection {
     }
 
     /// Writes what is pending in the output buffer.
-    async fn flush(&mut self, stream: &mut TcpStream) -> bool {
+    async fn flush(&mut self, stream: &mut TcpStream, handle: &ClientHandle) -> bool {
         if self.wbuf.is_empty() {
             return true;
         }
         let ok = stream.write_all(&self.wbuf).await.is_ok();
+        handle.inbox.mark_written();
         self.wbuf.clear();
         ok
     }
@@ -240,7 +245,7 @@ impl Connection {
         table.register(request.db, &request.keys, &waiter, false);
         let mut served = false;
         let result = loop {
-            if !self.flush(stream).await {
+            if !self.flush(stream, &client.handle).await {
                 break None;
             }
             let deadline = request.deadline;
@@ -360,6 +365,50 @@ fn emit(wbuf: &mut BytesMut, client: &mut ClientState, before: ReplyMode, frame:
         }
     }
     followups.clear();
+}
+
+/// REDIRECT ordering. Redis writes an invalidation into the target's
+/// output buffer during the write, and flushes every client's buffer in
+/// the order they filled, so once a tracking client has a reply to a
+/// command sent after the write, the push is on the target's socket. Here
+/// the target's own task writes it: a redirecting client notes, as each
+/// command starts, how many frames its target had been posted, and holds
+/// its batch's replies until the target has written that many (at most
+/// [`RedirectOrder::LIMIT`], so a stuck target stalls nobody for long).
+#[derive(Default)]
+struct RedirectOrder {
+    target: Option<Arc<ClientHandle>>,
+    need: u64,
+}
+
+impl RedirectOrder {
+    const LIMIT: Duration = Duration::from_millis(100);
+
+    fn note(&mut self, shared: &Shared, redirect: u64) {
+        if redirect == 0 {
+            return;
+        }
+        if self.target.as_ref().is_none_or(|t| t.id != redirect) {
+            self.target = shared.clients.get(redirect);
+        }
+        if let Some(t) = &self.target {
+            self.need = self.need.max(t.inbox.posted());
+        }
+    }
+
+    async fn wait(&mut self) {
+        // Only this task still holds a target that disconnected: it will
+        // never write again.
+        if self.target.as_ref().is_some_and(|t| Arc::strong_count(t) == 1) {
+            self.target = None;
+        }
+        if let Some(t) = &self.target {
+            if self.need > 0 {
+                t.inbox.wait_written(self.need, Self::LIMIT).await;
+            }
+        }
+        self.need = 0;
+    }
 }
 
 fn drain_inbox(wbuf: &mut BytesMut, protocol: Protocol, handle: &ClientHandle) {
