@@ -9,9 +9,7 @@ import time
 import pytest
 
 from rawresp import Frame, plain
-from tracking_support import (  # noqa: F401 - t3, w: pytest fixtures
-    client_info, info_dict, t3, w,
-)
+from tracking_support import client_info, info_dict, t3, w  # noqa: F401 - t3, w: pytest fixtures
 
 
 # -- CLIENT GETREDIR / TRACKINGINFO / LIST --------------------------------------------

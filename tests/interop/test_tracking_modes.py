@@ -6,9 +6,7 @@ resp3/resp2 `mode` every test runs in).
 from __future__ import annotations
 
 from rawresp import Frame
-from tracking_support import (  # noqa: F401 - mode, t3, track, w: pytest fixtures
-    info_dict, mode, t3, track, w,
-)
+from tracking_support import info_dict, mode, t3, track, w  # noqa: F401 - mode, t3, track, w: pytest fixtures
 
 
 # -- BCAST ---------------------------------------------------------------------------

@@ -9,9 +9,7 @@ import time
 
 import pytest
 
-from tracking_support import (  # noqa: F401 - mode, track, w: pytest fixtures
-    Tracker, mode, track, w,
-)
+from tracking_support import Tracker, mode, track, w  # noqa: F401 - mode, track, w: pytest fixtures
 
 
 # -- default mode -------------------------------------------------------------------

@@ -7,9 +7,7 @@ from __future__ import annotations
 import pytest
 
 from rawresp import Frame, plain, read_or_none
-from zset_support import (  # noqa: F401 - c: pytest fixtures
-    arr, c, n,
-)
+from zset_support import arr, c, n  # noqa: F401 - c: pytest fixtures
 
 
 # -- notifications and WATCH ------------------------------------------------------
