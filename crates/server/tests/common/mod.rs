@@ -10,6 +10,7 @@
 #![allow(dead_code)]
 
 pub mod resp;
+pub mod stress;
 
 use std::net::SocketAddr;
 use std::path::Path;
