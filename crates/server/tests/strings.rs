@@ -1,23 +1,14 @@
-//! String commands: GET SET (and its options) SETNX SETEX PSETEX MGET MSET
-//! MSETNX GETSET GETDEL GETEX APPEND STRLEN GETRANGE SETRANGE INCR DECR
-//! INCRBY DECRBY INCRBYFLOAT LCS, and WRONGTYPE on every one of them.
+//! String commands that read or write whole values: GET SET (and its
+//! options) SETNX SETEX PSETEX MGET MSET MSETNX GETSET GETDEL GETEX, and
+//! WRONGTYPE on every string command. Substrings are in `strings_ranges.rs`,
+//! counters in `strings_counters.rs`.
 
 mod common;
 
-use common::{arr, bulk, cmd, err, int, ok, query_err, Frame, Raw, Server, NOT_INT, SYNTAX, WRONGTYPE};
+use common::{
+    arr, bulk, cmd, err, int, ok, query_err, server_with_list, Frame, Server, I64_MAX, NOT_INT, SYNTAX, WRONGTYPE,
+};
 use redis::Value;
-
-const OVERFLOW: &str = "ERR increment or decrement would overflow";
-const I64_MAX: &str = "9223372036854775807";
-const I64_MIN: &str = "-9223372036854775808";
-
-/// A server and a RESP2 raw connection with a list under `list`.
-fn setup() -> (Server, Raw) {
-    let s = Server::new();
-    let mut c = s.raw();
-    assert_eq!(c.cmd(&["RPUSH", "list", "a"]), int(1));
-    (s, c)
-}
 
 // -- GET / SET -------------------------------------------------------------------
 
@@ -30,7 +21,7 @@ fn get_missing_is_null_bulk_in_resp2_and_null_in_resp3() {
 
 #[test]
 fn set_get_roundtrip_is_binary_safe() {
-    let (_s, mut c) = setup();
+    let (_s, mut c) = server_with_list();
     let mut value: Vec<u8> = (0..=255u8).collect();
     value.extend_from_slice(b"\r\n$-1\r\n");
     assert_eq!(c.cmd(&[&b"SET"[..], b"k\x00ey", &value]), ok());
@@ -53,14 +44,14 @@ fn set_and_get_a_one_megabyte_value_with_the_redis_crate() {
 
 #[test]
 fn set_overwrites_a_key_of_another_type() {
-    let (_s, mut c) = setup();
+    let (_s, mut c) = server_with_list();
     assert_eq!(c.cmd(&["SET", "list", "now a string"]), ok());
     assert_eq!(c.cmd(&["GET", "list"]), bulk("now a string"));
 }
 
 #[test]
 fn set_with_nx_does_not_overwrite() {
-    let (_s, mut c) = setup();
+    let (_s, mut c) = server_with_list();
     assert_eq!(c.cmd(&["SET", "k", "1", "NX"]), ok());
     assert_eq!(c.cmd(&["SET", "k", "2", "NX"]), Frame::NullBulk);
     assert_eq!(c.cmd(&["GET", "k"]), bulk("1"));
@@ -76,7 +67,7 @@ fn set_with_nx_failure_is_resp3_null() {
 
 #[test]
 fn set_with_xx_only_overwrites_existing_keys() {
-    let (_s, mut c) = setup();
+    let (_s, mut c) = server_with_list();
     assert_eq!(c.cmd(&["SET", "k", "1", "XX"]), Frame::NullBulk);
     assert_eq!(c.cmd(&["EXISTS", "k"]), int(0));
     c.cmd(&["SET", "k", "1"]);
@@ -86,7 +77,7 @@ fn set_with_xx_only_overwrites_existing_keys() {
 
 #[test]
 fn set_with_ex_and_px_sets_a_ttl() {
-    let (_s, mut c) = setup();
+    let (_s, mut c) = server_with_list();
     c.cmd(&["SET", "a", "v", "EX", "100"]);
     assert!((99..=100).contains(&c.cmd(&["TTL", "a"]).int()));
     c.cmd(&["SET", "b", "v", "PX", "100000"]);
@@ -95,7 +86,7 @@ fn set_with_ex_and_px_sets_a_ttl() {
 
 #[test]
 fn set_with_exat_and_pxat_sets_absolute_expiry() {
-    let (_s, mut c) = setup();
+    let (_s, mut c) = server_with_list();
     let at = common::unix_now() + 1000;
     c.cmd(&["SET", "a", "v", "EXAT", &at.to_string()]);
     assert_eq!(c.cmd(&["EXPIRETIME", "a"]), int(at));
@@ -106,7 +97,7 @@ fn set_with_exat_and_pxat_sets_absolute_expiry() {
 
 #[test]
 fn set_with_exat_in_the_past_deletes_the_key() {
-    let (_s, mut c) = setup();
+    let (_s, mut c) = server_with_list();
     c.cmd(&["SET", "a", "old"]);
     assert_eq!(c.cmd(&["SET", "a", "v", "EXAT", "1"]), ok());
     assert_eq!(c.cmd(&["EXISTS", "a"]), int(0));
@@ -114,7 +105,7 @@ fn set_with_exat_in_the_past_deletes_the_key() {
 
 #[test]
 fn plain_set_clears_the_ttl_and_keepttl_keeps_it() {
-    let (_s, mut c) = setup();
+    let (_s, mut c) = server_with_list();
     c.cmd(&["SET", "a", "v", "EX", "100"]);
     c.cmd(&["SET", "a", "w", "KEEPTTL"]);
     assert!(c.cmd(&["TTL", "a"]).int() > 0);
@@ -124,7 +115,7 @@ fn plain_set_clears_the_ttl_and_keepttl_keeps_it() {
 
 #[test]
 fn set_with_get_returns_the_old_value() {
-    let (_s, mut c) = setup();
+    let (_s, mut c) = server_with_list();
     assert_eq!(c.cmd(&["SET", "k", "1", "GET"]), Frame::NullBulk);
     assert_eq!(c.cmd(&["SET", "k", "2", "GET"]), bulk("1"));
     assert_eq!(c.cmd(&["GET", "k"]), bulk("2"));
@@ -132,7 +123,7 @@ fn set_with_get_returns_the_old_value() {
 
 #[test]
 fn set_with_nx_get_returns_the_old_value_without_setting() {
-    let (_s, mut c) = setup();
+    let (_s, mut c) = server_with_list();
     c.cmd(&["SET", "k", "old"]);
     assert_eq!(c.cmd(&["SET", "k", "new", "NX", "GET"]), bulk("old"));
     assert_eq!(c.cmd(&["GET", "k"]), bulk("old"));
@@ -142,14 +133,14 @@ fn set_with_nx_get_returns_the_old_value_without_setting() {
 
 #[test]
 fn set_with_get_on_a_list_fails_and_keeps_the_list() {
-    let (_s, mut c) = setup();
+    let (_s, mut c) = server_with_list();
     assert_eq!(c.cmd(&["SET", "list", "v", "GET"]), err(WRONGTYPE));
     assert_eq!(c.cmd(&["TYPE", "list"]), common::simple("list"));
 }
 
 #[test]
 fn set_with_conflicting_options_is_a_syntax_error() {
-    let (_s, mut c) = setup();
+    let (_s, mut c) = server_with_list();
     let cases: [&[&str]; 10] = [
         &["NX", "XX"],
         &["EX", "10", "PX", "100"],
@@ -172,7 +163,7 @@ fn set_with_conflicting_options_is_a_syntax_error() {
 
 #[test]
 fn set_ex_i64_max_is_an_invalid_expire_time() {
-    let (_s, mut c) = setup();
+    let (_s, mut c) = server_with_list();
     let invalid = err("ERR invalid expire time in 'set' command");
     for opts in [
         ["EX", I64_MAX],
@@ -191,14 +182,14 @@ fn set_ex_i64_max_is_an_invalid_expire_time() {
 
 #[test]
 fn set_with_a_non_integer_expire_is_not_an_integer() {
-    let (_s, mut c) = setup();
+    let (_s, mut c) = server_with_list();
     assert_eq!(c.cmd(&["SET", "k", "v", "EX", "abc"]), err(NOT_INT));
     assert_eq!(c.cmd(&["SET", "k", "v", "PX", "1.5"]), err(NOT_INT));
 }
 
 #[test]
 fn set_options_are_case_insensitive() {
-    let (_s, mut c) = setup();
+    let (_s, mut c) = server_with_list();
     assert_eq!(c.cmd(&["SET", "k", "v", "ex", "100", "nx"]), ok());
     assert!(c.cmd(&["TTL", "k"]).int() > 0);
 }
@@ -223,7 +214,7 @@ fn redis_crate_set_options_in_both_protocols() {
 
 #[test]
 fn setnx_sets_only_missing_keys() {
-    let (_s, mut c) = setup();
+    let (_s, mut c) = server_with_list();
     assert_eq!(c.cmd(&["SETNX", "k", "a"]), int(1));
     assert_eq!(c.cmd(&["SETNX", "k", "b"]), int(0));
     assert_eq!(c.cmd(&["GET", "k"]), bulk("a"));
@@ -232,7 +223,7 @@ fn setnx_sets_only_missing_keys() {
 
 #[test]
 fn setex_and_psetex_set_value_and_ttl() {
-    let (_s, mut c) = setup();
+    let (_s, mut c) = server_with_list();
     assert_eq!(c.cmd(&["SETEX", "a", "100", "v"]), ok());
     assert!((99..=100).contains(&c.cmd(&["TTL", "a"]).int()));
     assert_eq!(c.cmd(&["PSETEX", "b", "100000", "v"]), ok());
@@ -242,7 +233,7 @@ fn setex_and_psetex_set_value_and_ttl() {
 
 #[test]
 fn setex_rejects_non_positive_and_non_integer_times() {
-    let (_s, mut c) = setup();
+    let (_s, mut c) = server_with_list();
     for name in ["setex", "psetex"] {
         let invalid = err(&format!("ERR invalid expire time in '{name}' command"));
         assert_eq!(c.cmd(&[name, "k", "0", "v"]), invalid);
@@ -256,7 +247,7 @@ fn setex_rejects_non_positive_and_non_integer_times() {
 
 #[test]
 fn mget_returns_null_for_missing_and_wrong_type_keys() {
-    let (s, mut c) = setup();
+    let (s, mut c) = server_with_list();
     c.cmd(&["SET", "a", "1"]);
     assert_eq!(c.cmd(&["MGET", "a", "missing", "list"]), arr(vec![bulk("1"), Frame::NullBulk, Frame::NullBulk]));
     assert_eq!(s.raw3().cmd(&["MGET", "a", "missing", "list"]), arr(vec![bulk("1"), Frame::Null, Frame::Null]));
@@ -264,7 +255,7 @@ fn mget_returns_null_for_missing_and_wrong_type_keys() {
 
 #[test]
 fn mset_sets_every_pair_last_one_wins_and_clears_ttl() {
-    let (_s, mut c) = setup();
+    let (_s, mut c) = server_with_list();
     c.cmd(&["SET", "a", "old", "EX", "100"]);
     assert_eq!(c.cmd(&["MSET", "a", "1", "b", "2", "a", "3"]), ok());
     assert_eq!(c.cmd(&["MGET", "a", "b"]), arr(vec![bulk("3"), bulk("2")]));
@@ -273,7 +264,7 @@ fn mset_sets_every_pair_last_one_wins_and_clears_ttl() {
 
 #[test]
 fn msetnx_is_all_or_nothing() {
-    let (_s, mut c) = setup();
+    let (_s, mut c) = server_with_list();
     assert_eq!(c.cmd(&["MSETNX", "a", "1", "b", "2"]), int(1));
     assert_eq!(c.cmd(&["MSETNX", "b", "x", "c", "3"]), int(0));
     assert_eq!(c.cmd(&["EXISTS", "c"]), int(0));
@@ -286,7 +277,7 @@ fn msetnx_is_all_or_nothing() {
 
 #[test]
 fn getset_returns_old_value_and_clears_ttl() {
-    let (_s, mut c) = setup();
+    let (_s, mut c) = server_with_list();
     assert_eq!(c.cmd(&["GETSET", "k", "a"]), Frame::NullBulk);
     c.cmd(&["EXPIRE", "k", "100"]);
     assert_eq!(c.cmd(&["GETSET", "k", "b"]), bulk("a"));
@@ -296,7 +287,7 @@ fn getset_returns_old_value_and_clears_ttl() {
 
 #[test]
 fn getdel_returns_and_removes() {
-    let (_s, mut c) = setup();
+    let (_s, mut c) = server_with_list();
     c.cmd(&["SET", "k", "v"]);
     assert_eq!(c.cmd(&["GETDEL", "k"]), bulk("v"));
     assert_eq!(c.cmd(&["GETDEL", "k"]), Frame::NullBulk);
@@ -306,7 +297,7 @@ fn getdel_returns_and_removes() {
 
 #[test]
 fn getex_sets_changes_and_removes_the_ttl() {
-    let (_s, mut c) = setup();
+    let (_s, mut c) = server_with_list();
     c.cmd(&["SET", "k", "v"]);
     assert_eq!(c.cmd(&["GETEX", "k"]), bulk("v"));
     assert_eq!(c.cmd(&["TTL", "k"]), int(-1));
@@ -326,7 +317,7 @@ fn getex_sets_changes_and_removes_the_ttl() {
 
 #[test]
 fn getex_option_errors() {
-    let (_s, mut c) = setup();
+    let (_s, mut c) = server_with_list();
     c.cmd(&["SET", "k", "v"]);
     assert_eq!(c.cmd(&["GETEX", "k", "EX", "100", "PX", "100"]), err(SYNTAX));
     assert_eq!(c.cmd(&["GETEX", "k", "EX", "10", "PERSIST"]), err(SYNTAX));
@@ -340,291 +331,11 @@ fn getex_option_errors() {
     assert_eq!(c.cmd(&["TTL", "k"]), int(-1));
 }
 
-// -- APPEND STRLEN GETRANGE SETRANGE SUBSTR ----------------------------------------------
-
-#[test]
-fn append_grows_the_string_and_keeps_integers_usable() {
-    let (_s, mut c) = setup();
-    assert_eq!(c.cmd(&["APPEND", "k", "abc"]), int(3));
-    assert_eq!(c.cmd(&["APPEND", "k", "de"]), int(5));
-    assert_eq!(c.cmd(&["APPEND", "k", ""]), int(5));
-    assert_eq!(c.cmd(&["GET", "k"]), bulk("abcde"));
-    assert_eq!(c.cmd(&["STRLEN", "k"]), int(5));
-    assert_eq!(c.cmd(&["STRLEN", "missing"]), int(0));
-    c.cmd(&["SET", "n", "12345"]);
-    assert_eq!(c.cmd(&["STRLEN", "n"]), int(5));
-    assert_eq!(c.cmd(&["APPEND", "n", "6"]), int(6));
-    assert_eq!(c.cmd(&["INCR", "n"]), int(123457));
-}
-
-#[test]
-fn append_keeps_the_ttl() {
-    let (_s, mut c) = setup();
-    c.cmd(&["SET", "k", "a", "EX", "100"]);
-    c.cmd(&["APPEND", "k", "b"]);
-    assert!(c.cmd(&["TTL", "k"]).int() > 0);
-}
-
-#[test]
-fn getrange_clamps_and_counts_from_the_end() {
-    let (_s, mut c) = setup();
-    c.cmd(&["SET", "s", "Hello World"]);
-    for (start, end, expected) in [
-        ("0", "4", "Hello"),
-        ("-5", "-1", "World"),
-        ("5", "3", ""),
-        ("-100", "100", "Hello World"),
-        ("100", "200", ""),
-        ("-1", "-5", ""),
-        ("0", "-1", "Hello World"),
-        ("6", "6", "W"),
-    ] {
-        assert_eq!(c.cmd(&["GETRANGE", "s", start, end]), bulk(expected), "GETRANGE {start} {end}");
-    }
-    assert_eq!(c.cmd(&["SUBSTR", "s", "0", "2"]), bulk("Hel"));
-    assert_eq!(c.cmd(&["GETRANGE", "missing", "0", "-1"]), bulk(""));
-    c.cmd(&["SET", "n", "12345"]);
-    assert_eq!(c.cmd(&["GETRANGE", "n", "1", "2"]), bulk("23"));
-    assert_eq!(c.cmd(&["GETRANGE", "n", "0", "x"]), err(NOT_INT));
-}
-
-#[test]
-fn setrange_overwrites_and_pads_with_zero_bytes() {
-    let (_s, mut c) = setup();
-    c.cmd(&["SET", "k", "Hello World"]);
-    assert_eq!(c.cmd(&["SETRANGE", "k", "6", "Redis"]), int(11));
-    assert_eq!(c.cmd(&["GET", "k"]), bulk("Hello Redis"));
-    assert_eq!(c.cmd(&["SETRANGE", "k", "11", "!!"]), int(13));
-    assert_eq!(c.cmd(&["SETRANGE", "pad", "3", "ab"]), int(5));
-    assert_eq!(c.cmd(&["GET", "pad"]), bulk(b"\x00\x00\x00ab"));
-    c.cmd(&["SET", "n", "12345"]);
-    assert_eq!(c.cmd(&["SETRANGE", "n", "0", "9"]), int(5));
-    assert_eq!(c.cmd(&["GET", "n"]), bulk("92345"));
-}
-
-#[test]
-fn setrange_missing_key_with_empty_value_returns_0_and_creates_nothing() {
-    let (_s, mut c) = setup();
-    assert_eq!(c.cmd(&["SETRANGE", "missing", "0", ""]), int(0));
-    assert_eq!(c.cmd(&["SETRANGE", "missing", "100", ""]), int(0));
-    assert_eq!(c.cmd(&["EXISTS", "missing"]), int(0));
-    c.cmd(&["SET", "k", "abc"]);
-    assert_eq!(c.cmd(&["SETRANGE", "k", "10", ""]), int(3));
-    assert_eq!(c.cmd(&["GET", "k"]), bulk("abc"));
-}
-
-#[test]
-fn setrange_errors() {
-    let (_s, mut c) = setup();
-    assert_eq!(c.cmd(&["SETRANGE", "k", "-1", "x"]), err("ERR offset is out of range"));
-    assert_eq!(
-        c.cmd(&["SETRANGE", "k", "536870912", "x"]),
-        err("ERR string exceeds maximum allowed size (proto-max-bulk-len)")
-    );
-    assert_eq!(c.cmd(&["SETRANGE", "k", "x", "x"]), err(NOT_INT));
-    assert_eq!(c.cmd(&["EXISTS", "k"]), int(0));
-}
-
-// -- INCR family ---------------------------------------------------------------------------
-
-#[test]
-fn incr_decr_family_counts() {
-    let (_s, mut c) = setup();
-    assert_eq!(c.cmd(&["INCR", "n"]), int(1));
-    assert_eq!(c.cmd(&["INCRBY", "n", "10"]), int(11));
-    assert_eq!(c.cmd(&["DECR", "n"]), int(10));
-    assert_eq!(c.cmd(&["DECRBY", "n", "20"]), int(-10));
-    assert_eq!(c.cmd(&["INCRBY", "n", "-5"]), int(-15));
-    assert_eq!(c.cmd(&["GET", "n"]), bulk("-15"));
-    assert_eq!(c.cmd(&["DECR", "fresh"]), int(-1));
-}
-
-#[test]
-fn incr_keeps_the_ttl() {
-    let (_s, mut c) = setup();
-    c.cmd(&["SET", "n", "1", "EX", "100"]);
-    c.cmd(&["INCR", "n"]);
-    assert!(c.cmd(&["TTL", "n"]).int() > 0);
-}
-
-#[test]
-fn incr_rejects_values_that_are_not_canonical_integers() {
-    let (_s, mut c) = setup();
-    for value in ["abc", "007", " 1", "1 ", "1.5", "+1", "-0", "", "1e3", "9223372036854775808", "0x10"] {
-        c.cmd(&["SET", "n", value]);
-        assert_eq!(c.cmd(&["INCR", "n"]), err(NOT_INT), "{value:?}");
-        assert_eq!(c.cmd(&["GET", "n"]), bulk(value));
-    }
-}
-
-#[test]
-fn incrby_rejects_a_bad_increment() {
-    let (_s, mut c) = setup();
-    assert_eq!(c.cmd(&["INCRBY", "n", "abc"]), err(NOT_INT));
-    assert_eq!(c.cmd(&["INCRBY", "n", "1.0"]), err(NOT_INT));
-    assert_eq!(c.cmd(&["INCRBY", "n", "007"]), err(NOT_INT));
-    assert_eq!(c.cmd(&["DECRBY", "n", "9223372036854775808"]), err(NOT_INT));
-    assert_eq!(c.cmd(&["EXISTS", "n"]), int(0));
-}
-
-#[test]
-fn incr_overflow_is_refused_and_keeps_the_value() {
-    let (_s, mut c) = setup();
-    c.cmd(&["SET", "n", I64_MAX]);
-    assert_eq!(c.cmd(&["INCR", "n"]), err(OVERFLOW));
-    assert_eq!(c.cmd(&["INCRBY", "n", "1"]), err(OVERFLOW));
-    c.cmd(&["SET", "n", I64_MIN]);
-    assert_eq!(c.cmd(&["DECR", "n"]), err(OVERFLOW));
-    assert_eq!(c.cmd(&["DECRBY", "n", "1"]), err(OVERFLOW));
-    assert_eq!(c.cmd(&["INCRBY", "n", "-1"]), err(OVERFLOW));
-    assert_eq!(c.cmd(&["GET", "n"]), bulk(I64_MIN));
-}
-
-#[test]
-fn decrby_i64_min_has_its_own_error_text() {
-    let (_s, mut c) = setup();
-    c.cmd(&["SET", "n", "1"]);
-    assert_eq!(c.cmd(&["DECRBY", "n", I64_MIN]), err("ERR decrement would overflow"));
-    assert_eq!(c.cmd(&["GET", "n"]), bulk("1"));
-    assert_eq!(c.cmd(&["INCRBY", "n", I64_MIN]), int(i64::MIN + 1));
-}
-
-#[test]
-fn incrbyfloat_prints_long_double_results_like_redis() {
-    let (_s, mut c) = setup();
-    for (start, incr, expected) in [
-        (Some("1005.75"), "0.01", "1005.76000000000000001"),
-        (Some("10.5"), "0.1", "10.6"),
-        (Some("5.0e3"), "2.0e2", "5200"),
-        (None, "3", "3"),
-        (None, "1e-5", "0.00001"),
-        (None, "-0", "0"),
-        (Some("10"), "-10", "0"),
-        (Some("3"), "1.5", "4.5"),
-        (Some("-1.5"), "0.25", "-1.25"),
-        (Some("17179869184"), "1.5", "17179869185.5"),
-    ] {
-        c.cmd(&["DEL", "f"]);
-        if let Some(start) = start {
-            c.cmd(&["SET", "f", start]);
-        }
-        assert_eq!(c.cmd(&["INCRBYFLOAT", "f", incr]), bulk(expected), "{start:?} + {incr}");
-        assert_eq!(c.cmd(&["GET", "f"]), bulk(expected));
-    }
-}
-
-#[test]
-fn incrbyfloat_accepts_1e400_and_prints_every_digit() {
-    let (_s, mut c) = setup();
-    c.cmd(&["SET", "f", "5200"]);
-    let reply = c.cmd(&["INCRBYFLOAT", "f", "1e400"]);
-    let Frame::Bulk(digits) = reply else { panic!("{reply:?}") };
-    assert_eq!(digits.len(), 401);
-    assert!(digits.starts_with(b"1000000000000000000028188068394758651458"));
-}
-
-#[test]
-fn incrbyfloat_is_a_bulk_string_in_resp3_not_a_double() {
-    let s = Server::new();
-    assert_eq!(s.raw3().cmd(&["INCRBYFLOAT", "f", "2.5"]), bulk("2.5"));
-    let mut con = s.con3();
-    let v: Value = cmd(&["INCRBYFLOAT", "f", "1"]).query(&mut con).unwrap();
-    assert_eq!(v, Value::BulkString(b"3.5".to_vec()));
-}
-
-#[test]
-fn incrbyfloat_refuses_nan_and_infinity() {
-    let (_s, mut c) = setup();
-    c.cmd(&["SET", "f", "1"]);
-    let nan_inf = err("ERR increment would produce NaN or Infinity");
-    assert_eq!(c.cmd(&["INCRBYFLOAT", "f", "inf"]), nan_inf);
-    assert_eq!(c.cmd(&["INCRBYFLOAT", "f", "-inf"]), nan_inf);
-    let not_float = err("ERR value is not a valid float");
-    assert_eq!(c.cmd(&["INCRBYFLOAT", "f", "nan"]), not_float);
-    assert_eq!(c.cmd(&["INCRBYFLOAT", "f", "abc"]), not_float);
-    c.cmd(&["SET", "s", "abc"]);
-    assert_eq!(c.cmd(&["INCRBYFLOAT", "s", "1"]), not_float);
-    assert_eq!(c.cmd(&["GET", "f"]), bulk("1"));
-}
-
-// -- LCS ---------------------------------------------------------------------------------------
-
-fn lcs_setup() -> (Server, Raw) {
-    let (s, mut c) = setup();
-    c.cmd(&["MSET", "key1", "ohmytext", "key2", "mynewtext"]);
-    (s, c)
-}
-
-fn range(a: i64, b: i64) -> Frame {
-    arr(vec![int(a), int(b)])
-}
-
-#[test]
-fn lcs_returns_the_string_or_its_length() {
-    let (_s, mut c) = lcs_setup();
-    assert_eq!(c.cmd(&["LCS", "key1", "key2"]), bulk("mytext"));
-    assert_eq!(c.cmd(&["LCS", "key1", "key2", "LEN"]), int(6));
-    assert_eq!(c.cmd(&["LCS", "key1", "missing"]), bulk(""));
-    assert_eq!(c.cmd(&["LCS", "missing", "missing2", "LEN"]), int(0));
-}
-
-#[test]
-fn lcs_idx_is_a_flat_array_in_resp2() {
-    let (_s, mut c) = lcs_setup();
-    assert_eq!(
-        c.cmd(&["LCS", "key1", "key2", "IDX"]),
-        arr(vec![
-            bulk("matches"),
-            arr(vec![arr(vec![range(4, 7), range(5, 8)]), arr(vec![range(2, 3), range(0, 1)]),]),
-            bulk("len"),
-            int(6),
-        ])
-    );
-    assert_eq!(
-        c.cmd(&["LCS", "key1", "key2", "IDX", "MINMATCHLEN", "4", "WITHMATCHLEN"]),
-        arr(vec![bulk("matches"), arr(vec![arr(vec![range(4, 7), range(5, 8), int(4)])]), bulk("len"), int(6),])
-    );
-}
-
-#[test]
-fn lcs_idx_is_a_map_in_resp3() {
-    let s = Server::new();
-    let mut c = s.raw3();
-    c.cmd(&["MSET", "key1", "ohmytext", "key2", "mynewtext"]);
-    assert_eq!(
-        c.cmd(&["LCS", "key1", "key2", "IDX", "MINMATCHLEN", "4", "WITHMATCHLEN"]),
-        Frame::Map(vec![
-            (bulk("matches"), arr(vec![arr(vec![range(4, 7), range(5, 8), int(4)])])),
-            (bulk("len"), int(6)),
-        ])
-    );
-    assert_eq!(
-        c.cmd(&["LCS", "a", "b", "IDX"]),
-        Frame::Map(vec![(bulk("matches"), arr(vec![])), (bulk("len"), int(0))])
-    );
-    let mut con = s.con3();
-    let v: Value = cmd(&["LCS", "key1", "key2", "IDX"]).query(&mut con).unwrap();
-    let Value::Map(pairs) = v else { panic!("LCS IDX over RESP3 must be a map: {v:?}") };
-    assert_eq!(pairs[1], (Value::BulkString(b"len".to_vec()), Value::Int(6)));
-}
-
-#[test]
-fn lcs_errors() {
-    let (_s, mut c) = lcs_setup();
-    assert_eq!(
-        c.cmd(&["LCS", "key1", "key2", "LEN", "IDX"]),
-        err("ERR If you want both the length and indexes, please just use IDX.")
-    );
-    assert_eq!(c.cmd(&["LCS", "key1", "key2", "FOO"]), err(SYNTAX));
-    assert_eq!(c.cmd(&["LCS", "key1", "key2", "MINMATCHLEN", "x"]), err(NOT_INT));
-    assert_eq!(c.cmd(&["LCS", "key1", "list"]), err("ERR The specified keys must contain string values"));
-}
-
 // -- WRONGTYPE -----------------------------------------------------------------------------------
 
 #[test]
 fn string_commands_on_a_list_are_wrongtype() {
-    let (s, mut c) = setup();
+    let (s, mut c) = server_with_list();
     let cases: [&[&str]; 14] = [
         &["GET", "list"],
         &["GETRANGE", "list", "0", "1"],

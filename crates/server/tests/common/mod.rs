@@ -30,6 +30,10 @@ pub const WRONGTYPE: &str = "WRONGTYPE Operation against a key holding the wrong
 pub const NOT_INT: &str = "ERR value is not an integer or out of range";
 pub const SYNTAX: &str = "ERR syntax error";
 
+/// The i64 limits as command arguments.
+pub const I64_MAX: &str = "9223372036854775807";
+pub const I64_MIN: &str = "-9223372036854775808";
+
 /// A server for one test: Hearth, or redis-server in reference mode.
 pub enum Server {
     Hearth(TestServer),
@@ -154,6 +158,15 @@ fn exited(pid: u32) -> bool {
         Ok(text) => text.rsplit_once(')').is_some_and(|(_, rest)| rest.trim_start().starts_with('Z')),
         Err(_) => true,
     }
+}
+
+/// A server and a RESP2 raw connection with a list under `list` (for
+/// WRONGTYPE checks).
+pub fn server_with_list() -> (Server, Raw) {
+    let s = Server::new();
+    let mut c = s.raw();
+    assert_eq!(c.cmd(&["RPUSH", "list", "a"]), int(1));
+    (s, c)
 }
 
 /// Opens a `redis` crate connection to `url` with a 10 s read timeout.
