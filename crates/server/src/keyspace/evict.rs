@@ -1,10 +1,14 @@
 //! maxmemory: the memory gauge, access clocks (LRU and LFU) and eviction.
 //!
 //! The gauge is cheap enough to read before every command: the shards keep
-//! a global count of the bytes their entries use ([`DATA_BYTES`]) and the
-//! cron thread calibrates it against the allocator's own figure ten times a
-//! second (`base + data * ratio`), so the estimate follows jemalloc's
-//! `allocated` closely without asking jemalloc on the hot path.
+//! a global count of the bytes their entries use ([`DATA_BYTES`]), the
+//! connections one of their read and write buffers ([`CLIENT_BYTES`]), and
+//! the cron thread calibrates the sum against the allocator's own figure
+//! ten times a second (`base + data * ratio + buffers`), so the estimate
+//! follows jemalloc's `allocated` closely without asking jemalloc on the
+//! hot path. Buffers are counted live rather than folded into `base`: a
+//! pipelined batch holds tens of KB for a moment, and a calibration that
+//! caught it would charge it against the keys until the next one.
 //!
 //! Eviction follows Redis's approximations: sample `maxmemory-samples` keys,
 //! keep the best candidates in a small pool across calls, evict the best.
@@ -20,6 +24,37 @@ use super::{hash_key, s3fifo, shard_of, EntryRef, Keyspace, SHARDS};
 
 /// Bytes used by all entries (blocks and collections), all shards.
 pub static DATA_BYTES: AtomicI64 = AtomicI64::new(0);
+
+/// Bytes of all connections' read and write buffers (INFO
+/// `mem_clients_normal`), kept by [`BufferCount`].
+pub static CLIENT_BYTES: AtomicI64 = AtomicI64::new(0);
+
+/// One connection's share of [`CLIENT_BYTES`]: set it to the buffers'
+/// capacity whenever they may have grown or shrunk; dropping it takes the
+/// share back.
+#[derive(Debug, Default)]
+pub struct BufferCount(usize);
+
+impl BufferCount {
+    /// Records that the connection's buffers now hold `bytes`.
+    pub fn set(&mut self, bytes: usize) {
+        if bytes != self.0 {
+            CLIENT_BYTES.fetch_add(bytes as i64 - self.0 as i64, Ordering::Relaxed);
+            self.0 = bytes;
+        }
+    }
+}
+
+impl Drop for BufferCount {
+    fn drop(&mut self) {
+        self.set(0);
+    }
+}
+
+/// [`CLIENT_BYTES`], never negative.
+pub fn client_bytes() -> usize {
+    CLIENT_BYTES.load(Ordering::Relaxed).max(0) as usize
+}
 
 /// An eviction policy (`maxmemory-policy`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -171,17 +206,27 @@ impl Gauge {
     pub fn used(&self) -> usize {
         let data = DATA_BYTES.load(Ordering::Relaxed).max(0) as u64;
         let ratio = self.ratio_milli.load(Ordering::Relaxed).max(1000);
-        self.base.load(Ordering::Relaxed) + (data * ratio / 1000) as usize
+        self.base.load(Ordering::Relaxed) + (data * ratio / 1000) as usize + client_bytes()
     }
 
     /// Calibrates against the allocator's figure (cron): everything that is
-    /// not entry data is `base` (fixed, taken while data is small), and the
-    /// data is scaled by what the allocator really spends on it.
+    /// neither entry data nor client buffers is `base` (fixed, taken while
+    /// data is small), and the data is scaled by what the allocator really
+    /// spends on it.
+    ///
+    /// A calibration can land in the middle of a command, while it holds
+    /// memory for a moment, and `base` would then charge that against the
+    /// keys until the next one: so `base` follows a drop at once but a rise
+    /// only by a quarter per calibration (a lasting rise is taken in full
+    /// within a second).
     pub fn calibrate(&self, allocated: usize) {
+        let allocated = allocated.saturating_sub(client_bytes());
         let data = DATA_BYTES.load(Ordering::Relaxed).max(0) as usize;
         let base = self.base.load(Ordering::Relaxed);
         if data < (1 << 20) || base == 0 || allocated <= base {
-            self.base.store(allocated.saturating_sub(data), Ordering::Relaxed);
+            let sample = allocated.saturating_sub(data);
+            let next = if base == 0 || sample <= base { sample } else { base + (sample - base).div_ceil(4) };
+            self.base.store(next, Ordering::Relaxed);
             self.ratio_milli.store(1000, Ordering::Relaxed);
             return;
         }
