@@ -16,8 +16,9 @@ from .resp import Connection, Error, info, ok
 from .sim import batches
 
 # hearth-server calibrates its memory gauge against the allocator ten times a
-# second; wait for one calibration before reading used_memory or setting a limit.
-SETTLE_SECONDS = 0.15
+# second and takes a rise once two calibrations agree: wait for two before
+# reading used_memory or setting a limit.
+SETTLE_SECONDS = 0.25
 
 
 def key_bytes(k):

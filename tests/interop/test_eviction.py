@@ -130,3 +130,28 @@ def test_hearth_s3fifo_keeps_a_reread_key_under_a_scan(start_server):
         fill(c, f"scan{batch}-", 2000)
         c.cmd("GET", "hot")
     assert c.cmd("EXISTS", "hot") == Frame(":", 1)
+
+
+@pytest.mark.hearth_only
+def test_pipelined_reads_of_large_values_do_not_evict_keys(start_server):
+    """A pipeline of GET hits builds a large reply; Hearth writes it out
+    every 16 KB, and the gauge counts client buffers as they are rather than
+    as a calibration happened to find them, so reads that fit leave the
+    keys alone (before, 400 KB replies cost a sixth of the keys)."""
+    big = "b" * 4000
+    _, c = server_with(start_server, "allkeys-lru", "0")
+    for start in range(0, 200, 50):
+        for i in range(start, start + 50):
+            c.send_cmd("SET", f"big{i}", big)
+        assert all(c.read() == Frame("+", "OK") for _ in range(50))
+    time.sleep(0.3)
+    used = int(info(c, "memory")["used_memory"])
+    assert c.cmd("CONFIG", "SET", "maxmemory", str(used + 100_000)) == Frame("+", "OK")
+    deadline = time.time() + 1.0  # several calibrations land mid-batch
+    while time.time() < deadline:
+        for i in range(100):
+            c.send_cmd("GET", f"big{(i * 7) % 200}")
+        assert all(c.read().kind == "$" for _ in range(100))
+    assert c.cmd("DBSIZE") == Frame(":", 200)
+    assert int(info(c, "stats")["evicted_keys"]) == 0
+    assert int(info(c, "memory")["mem_clients_normal"]) > 0

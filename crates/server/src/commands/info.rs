@@ -121,9 +121,10 @@ fn section(shared: &Shared, name: &str, now: i64, out: &mut String) {
             let frag = if used > 0 { rss as f64 / used as f64 } else { 0.0 };
             let _ = write!(
                 out,
-                "# Memory\r\nused_memory:{used}\r\nused_memory_human:{}\r\nused_memory_rss:{rss}\r\nused_memory_rss_human:{}\r\nused_memory_peak:{used}\r\nused_memory_dataset:{dataset}\r\nallocator_allocated:{allocated}\r\nallocator_resident:{resident}\r\nmaxmemory:{}\r\nmaxmemory_human:{}\r\nmaxmemory_policy:{}\r\nmem_fragmentation_ratio:{frag:.2}\r\nmem_allocator:jemalloc-5.3.0\r\nlazyfree_pending_objects:0\r\n",
+                "# Memory\r\nused_memory:{used}\r\nused_memory_human:{}\r\nused_memory_rss:{rss}\r\nused_memory_rss_human:{}\r\nused_memory_peak:{used}\r\nused_memory_dataset:{dataset}\r\nmem_clients_normal:{}\r\nallocator_allocated:{allocated}\r\nallocator_resident:{resident}\r\nmaxmemory:{}\r\nmaxmemory_human:{}\r\nmaxmemory_policy:{}\r\nmem_fragmentation_ratio:{frag:.2}\r\nmem_allocator:jemalloc-5.3.0\r\nlazyfree_pending_objects:0\r\n",
                 human(used),
                 human(rss),
+                crate::keyspace::evict::client_bytes(),
                 cfg.maxmemory,
                 human(cfg.maxmemory as usize),
                 cfg.maxmemory_policy,

@@ -26,13 +26,15 @@ use tokio::net::TcpStream;
 
 use crate::blocking::{BlockRequest, Unblock, Waiter};
 use crate::commands::{self, flag};
+use crate::keyspace::evict::BufferCount;
 use crate::keyspace::Guards;
 use crate::server::stats::Stats;
 use crate::server::Shared;
 use client::{ClientHandle, ClientInfo, ClientState, Inbox, ReplyMode};
 
 const READ_CHUNK: usize = 16 * 1024;
-/// Largest read or write buffer kept between batches.
+/// Largest read buffer kept between batches (the write buffer goes back
+/// to READ_CHUNK once written).
 const KEEP_BUFFER: usize = 2 * READ_CHUNK;
 
 /// Registers a just-accepted connection, so that CLIENT LIST/KILL and
@@ -62,8 +64,14 @@ pub async fn serve(shared: &'static Shared, mut stream: TcpStream, handle: Arc<C
     let _ = stream.set_nodelay(true);
     let needs_auth = !shared.config.read().requirepass.is_empty();
     let mut client = ClientState::new(handle.clone(), !needs_auth);
-    let mut conn =
-        Connection { shared, rbuf: BytesMut::with_capacity(READ_CHUNK), wbuf: BytesMut::with_capacity(READ_CHUNK) };
+    let mut conn = Connection {
+        shared,
+        rbuf: BytesMut::with_capacity(READ_CHUNK),
+        wbuf: BytesMut::with_capacity(READ_CHUNK),
+        rbuf_size: READ_CHUNK,
+        counted: BufferCount::default(),
+    };
+    conn.count_buffers();
     conn.run(&mut stream, &mut client).await;
     commands::cleanup_client(shared, &mut client);
     shared.clients.remove(handle.id);
@@ -99,6 +107,11 @@ struct Connection {
     shared: &'static Shared,
     rbuf: BytesMut,
     wbuf: BytesMut,
+    /// The read buffer's allocation as of its last `reserve` (consuming
+    /// input lowers `capacity()`, not the allocation).
+    rbuf_size: usize,
+    /// The buffers' bytes as counted in the maxmemory gauge.
+    counted: BufferCount,
 }
 
 impl Connection {
@@ -115,7 +128,11 @@ impl Connection {
             let mut consumed = 0;
             let mut fatal = false;
             let mut blocked = None;
-            while !client.close_after_reply {
+            // Replies are written out every READ_CHUNK bytes: a pipeline of
+            // large GET hits would otherwise hold its whole reply at once,
+            // and the gauge charges that against the keys.
+            let mut output_full = false;
+            while !client.close_after_reply && !output_full {
                 let buf = &self.rbuf[consumed..];
                 // Before AUTH, Redis caps request sizes much lower.
                 let parse = if client.authenticated { parse_command } else { parse_command_unauthenticated };
@@ -138,6 +155,8 @@ impl Connection {
                                 break;
                             }
                             emit(&mut self.wbuf, client, before, frame, &mut followups);
+                            self.count_buffers();
+                            output_full = self.wbuf.len() >= READ_CHUNK;
                         }
                         consumed += n;
                     }
@@ -182,7 +201,7 @@ impl Connection {
                 self.wbuf.clear();
                 // Redis frees reply blocks once written; a buffer kept at its
                 // peak would count against maxmemory for nothing.
-                if self.wbuf.capacity() > KEEP_BUFFER {
+                if self.wbuf.capacity() > READ_CHUNK {
                     self.wbuf = BytesMut::with_capacity(READ_CHUNK);
                 }
             }
@@ -200,9 +219,16 @@ impl Connection {
             }
             // Likewise the query buffer, once a large batch is consumed
             // (Redis 7.4 hands its reusable query buffer back the same way).
-            if self.rbuf.is_empty() && self.rbuf.capacity() > KEEP_BUFFER {
+            if output_full {
+                // The rest of the batch is already read.
+                continue;
+            }
+            if self.rbuf.is_empty() && self.rbuf_size > KEEP_BUFFER {
                 self.rbuf = BytesMut::with_capacity(READ_CHUNK);
             }
+            self.rbuf.reserve(READ_CHUNK);
+            self.rbuf_size = self.rbuf.capacity();
+            self.count_buffers();
             tokio::select! {
                 read = socket::read_some(stream, &mut self.rbuf, READ_CHUNK) => match read {
                     Ok(0) | Err(_) => return,
@@ -214,6 +240,11 @@ impl Connection {
                 _ = client.handle.inbox.wait() => {}
             }
         }
+    }
+
+    /// Brings the buffers' share of the maxmemory gauge up to date.
+    fn count_buffers(&mut self) {
+        self.counted.set(self.rbuf_size + self.wbuf.capacity());
     }
 
     /// Writes what is pending in the output buffer.

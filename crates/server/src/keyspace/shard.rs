@@ -158,7 +158,9 @@ impl Shard {
                 Some(old)
             }
             None => {
+                let table_before = self.data.table.mem_usage();
                 let slot = self.data.table.insert_new(hash, entry);
+                self.table_resized(table_before);
                 crate::notify::emit(self.db, crate::notify::class::NEW, "new", self.data.table.get(slot).key());
                 None
             }
@@ -167,7 +169,9 @@ impl Shard {
 
     /// Removes the entry in a slot.
     pub fn remove_slot(&mut self, slot: Slot) -> Entry {
+        let table_before = self.data.table.mem_usage();
         let old = self.data.table.remove(slot);
+        self.table_resized(table_before);
         self.touched(old.key());
         self.account_out(&old);
         old
@@ -219,6 +223,15 @@ impl Shard {
         self.touched(self.data.table.get(slot).key());
     }
 
+    /// The maxmemory gauge counts the slot array live too: on a small
+    /// cache its growth is a fair share of what the keys cost.
+    fn table_resized(&self, before: usize) {
+        let after = self.data.table.mem_usage();
+        if after != before {
+            DATA_BYTES.fetch_add(after as i64 - before as i64, Ordering::Relaxed);
+        }
+    }
+
     fn account_in(&mut self, e: &Entry) {
         let n = e.mem_usage();
         self.data.used += n;
@@ -247,7 +260,8 @@ impl Shard {
     /// present in either (Redis's touchAllWatchedKeysInDb).
     pub fn swap_data(&mut self, data: ShardData) -> ShardData {
         let old = std::mem::replace(&mut self.data, data);
-        DATA_BYTES.fetch_add(self.data.used as i64 - old.used as i64, Ordering::Relaxed);
+        let bytes = |d: &ShardData| (d.used + d.table.mem_usage()) as i64;
+        DATA_BYTES.fetch_add(bytes(&self.data) - bytes(&old), Ordering::Relaxed);
         for (key, flags) in &self.watchers {
             let h = (self.data.table.hash_fn())(key);
             if old.table.find(h, key).is_some() || self.data.table.find(h, key).is_some() {
