@@ -128,7 +128,7 @@ impl Worker {
             End::Unblock => {
                 Self::start_block(&mut self.blocker, &self.keys.command(pop, "0"));
                 let (how, expected) =
-                    if n % 2 == 0 { ("TIMEOUT", Frame::NullArray) } else { ("ERROR", err(UNBLOCKED)) };
+                    if n.is_multiple_of(2) { ("TIMEOUT", Frame::NullArray) } else { ("ERROR", err(UNBLOCKED)) };
                 let id = self.blocker_id.to_string();
                 assert_eq!(self.control.cmd(&["CLIENT", "UNBLOCK", &id, how]), int(1), "{pop:?} unblocked");
                 assert_eq!(self.blocker.read(), expected, "{pop:?} unblocked with {how}");
