@@ -148,3 +148,34 @@ def test_bzmpop_pops_by_score(raw):
     wait_blocked(w, 1)
     w.cmd("ZADD", "z", "1", "a", "2", "b", "3", "c")
     assert plain(c.read()) == ["z", [["c", "3"], ["b", "2"]]]
+
+
+def test_commands_pipelined_behind_a_block_run_when_it_ends(raw):
+    c, w = raw(), raw()
+    c.send(b"BLPOP q 0.05\r\nPING\r\n")
+    assert c.read() == Frame("*", None)
+    assert c.read() == Frame("+", "PONG")
+    c.send(b"BLPOP q 5\r\nLLEN q\r\n")
+    wait_blocked(w, 1)
+    w.cmd("RPUSH", "q", "a", "b")
+    assert plain(c.read()) == ["q", "a"]
+    assert c.read() == Frame(":", 1)
+
+
+@pytest.mark.redis74
+@pytest.mark.parametrize(
+    "timeout, text",
+    [
+        ("inf", "ERR timeout is out of range"),
+        ("1e400", "ERR timeout is out of range"),
+        ("9223372036854775808", "ERR timeout is out of range"),
+        # In range as milliseconds, but now + timeout overflows.
+        ("9223372036854775", "ERR timeout is out of range"),
+        ("-inf", "ERR timeout is negative"),
+        ("nan", "ERR timeout is not a float or out of range"),
+    ],
+)
+def test_timeouts_past_the_clock_are_refused(raw, timeout, text):
+    c = raw()
+    assert c.cmd("BLPOP", "q", timeout) == Frame("-", text)
+    assert c.cmd("BLMPOP", timeout, "1", "q", "LEFT") == Frame("-", text)

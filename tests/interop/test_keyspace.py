@@ -305,6 +305,14 @@ def test_scan_count_match_type(c):
     assert len(set(seen)) == 300
 
 
+def test_scan_with_the_largest_count_returns_everything_at_once(c):
+    for i in range(100):
+        c.cmd("SET", f"k:{i}", "v")
+    cursor, keys = plain(c.cmd("SCAN", "0", "COUNT", "9223372036854775807"))
+    assert cursor == "0"
+    assert set(keys) == {f"k:{i}" for i in range(100)}
+
+
 def test_scan_guarantee_under_writes(c):
     # Keys present for the whole scan are returned, even while others are added.
     for i in range(500):

@@ -291,6 +291,13 @@ def test_debug_sleep_zero(c):
     assert time.monotonic() - started >= 0.19
 
 
+@pytest.mark.hearth_only  # Redis's conversion of these is undefined behaviour
+@pytest.mark.parametrize("secs", ["inf", "1e400", "1e20"])
+def test_debug_sleep_past_what_a_clock_holds_is_refused(c, secs):
+    assert c.cmd("DEBUG", "SLEEP", secs) == Frame("-", "ERR value is out of range")
+    assert c.cmd("PING") == Frame("+", "PONG")
+
+
 def test_debug_set_active_expire(c, server):
     assert c.cmd("DEBUG", "SET-ACTIVE-EXPIRE", "0") == Frame("+", "OK")
     try:

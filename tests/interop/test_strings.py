@@ -547,6 +547,15 @@ def test_lcs_errors(lcs):
     assert lcs.cmd("LCS", "key1", "list") == err("ERR The specified keys must contain string values")
 
 
+def test_lcs_refuses_a_table_past_proto_max_bulk_len(c):
+    # 20001 * 20001 four-byte counters: 1.6 GB, over the 512 MB default.
+    c.cmd("MSET", "a", "x" * 20_000, "b", "y" * 20_000)
+    assert c.cmd("LCS", "a", "b", "LEN") == err(
+        "ERR Insufficient memory, transient memory for LCS exceeds proto-max-bulk-len"
+    )
+    assert c.cmd("PING") == Frame("+", "PONG")
+
+
 # -- WRONGTYPE, all string commands ------------------------------------------------------------
 
 

@@ -85,6 +85,12 @@ impl Blocking {
         self.blocked.load(Ordering::Relaxed)
     }
 
+    /// Number of keys at least one client is blocked on (INFO
+    /// `total_blocking_keys`).
+    pub fn blocking_keys(&self) -> usize {
+        self.queues.lock().len()
+    }
+
     /// Registers `waiter` on every key; `front` keeps a re-blocking client's
     /// place at the head of the queues.
     pub fn register(&self, db: usize, keys: &[Bytes], waiter: &Arc<Waiter>, front: bool) {
@@ -160,8 +166,10 @@ mod tests {
         b.register(0, &keys, &w, false);
         b.register(0, &keys, &w, true);
         assert_eq!(b.blocked_clients(), 1);
+        assert_eq!(b.blocking_keys(), 2);
         b.unregister(0, &keys, &w);
         assert_eq!(b.blocked_clients(), 0);
+        assert_eq!(b.blocking_keys(), 0);
         assert!(b.queues.lock().is_empty());
     }
 

@@ -21,17 +21,29 @@ use crate::keyspace::{Object, ValueRef};
 use crate::reply::{err, NOT_INTEGER, WRONGTYPE};
 use crate::server::stats::CommandStats;
 
-/// Redis's getTimeoutFromObjectOrReply: seconds, fractions allowed.
-fn timeout(arg: &[u8]) -> Result<Option<Instant>, Frame> {
-    let secs =
-        parse_f64(arg).filter(|s| s.is_finite()).ok_or_else(|| err("ERR timeout is not a float or out of range"))?;
-    if secs < 0.0 {
+/// Redis's getTimeoutFromObjectOrReply: seconds, fractions allowed,
+/// rounded up to whole milliseconds; `inf` and anything whose deadline
+/// would overflow a 64-bit millisecond clock is out of range, and a tiny
+/// negative value that rounds to 0 means "forever" as in Redis 7.4.
+fn timeout(arg: &[u8], now_ms: i64) -> Result<Option<Instant>, Frame> {
+    let secs = parse_f64(arg).ok_or_else(|| err("ERR timeout is not a float or out of range"))?;
+    let ms = secs * 1000.0;
+    if ms >= i64::MAX as f64 {
+        return Err(err("ERR timeout is out of range"));
+    }
+    let ms = ms.ceil();
+    if ms < 0.0 {
         return Err(err("ERR timeout is negative"));
     }
-    if secs == 0.0 {
+    if ms == 0.0 {
         return Ok(None);
     }
-    Ok(Instant::now().checked_add(Duration::from_secs_f64(secs.min(1e9))))
+    let ms = ms as i64;
+    if ms > i64::MAX - now_ms.max(0) {
+        return Err(err("ERR timeout is out of range"));
+    }
+    // Past what an Instant can hold the wait is forever in practice.
+    Ok(Instant::now().checked_add(Duration::from_millis(ms as u64)))
 }
 
 /// Runs a command of the table on the already locked keys.
@@ -60,7 +72,7 @@ enum Kind {
 /// BLPOP/BRPOP/BZPOPMIN/BZPOPMAX: the first non-empty key's pop, prefixed
 /// with the key name.
 fn bpop(ctx: &mut Ctx<'_>, args: Args<'_>, pop: &[u8], kind: Kind) -> Frame {
-    let deadline = match timeout(&args[args.len() - 1]) {
+    let deadline = match timeout(&args[args.len() - 1], ctx.now) {
         Ok(d) => d,
         Err(e) => return e,
     };
@@ -96,7 +108,7 @@ pub fn brpop(ctx: &mut Ctx<'_>, args: Args<'_>) -> Frame {
 }
 
 fn bmove(ctx: &mut Ctx<'_>, src: &[u8], dst: &[u8], from: &[u8], to: &[u8], t: &[u8]) -> Frame {
-    let deadline = match timeout(t) {
+    let deadline = match timeout(t, ctx.now) {
         Ok(d) => d,
         Err(e) => return e,
     };
@@ -139,7 +151,7 @@ pub fn bzmpop(ctx: &mut Ctx<'_>, args: Args<'_>) -> Frame {
 
 /// BLMPOP/BZMPOP: the non-blocking twin, or block on all its keys.
 fn bmpop(ctx: &mut Ctx<'_>, args: Args<'_>, twin: &'static [u8]) -> Frame {
-    let deadline = match timeout(&args[1]) {
+    let deadline = match timeout(&args[1], ctx.now) {
         Ok(d) => d,
         Err(e) => return e,
     };
@@ -183,4 +195,34 @@ pub fn client_unblock(_ctx: &mut Ctx<'_>, args: Args<'_>) -> Frame {
         _ => return err("ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR"),
     };
     Frame::Integer(crate::blocking::get().unblock(id.max(0) as u64, how) as i64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn error(arg: &str) -> Frame {
+        timeout(arg.as_bytes(), 1_700_000_000_000).expect_err("refused")
+    }
+
+    #[test]
+    fn timeouts_past_the_millisecond_clock_are_out_of_range() {
+        for arg in ["inf", "+inf", "1e400", "9223372036854775808", "9223372036854775"] {
+            assert_eq!(error(arg), err("ERR timeout is out of range"), "{arg}");
+        }
+        assert_eq!(error("-inf"), err("ERR timeout is negative"));
+        assert_eq!(error("-1"), err("ERR timeout is negative"));
+        assert_eq!(error("nan"), err("ERR timeout is not a float or out of range"));
+    }
+
+    #[test]
+    fn timeouts_round_up_to_whole_milliseconds() {
+        assert_eq!(timeout(b"0", 0), Ok(None));
+        // -0.1 ms rounds up to 0: forever, as in Redis.
+        assert_eq!(timeout(b"-0.0001", 0), Ok(None));
+        let before = Instant::now();
+        let soon = timeout(b"0.0001", 0).expect("valid").expect("a deadline");
+        let one_ms = Duration::from_millis(1);
+        assert!(soon >= before + one_ms && soon <= Instant::now() + one_ms);
+    }
 }

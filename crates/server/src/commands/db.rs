@@ -74,7 +74,7 @@ pub fn scan(ctx: &mut Ctx<'_>, args: Args<'_>) -> Frame {
     let (mut shard, mut bucket) = ((cursor % SHARDS as u64) as usize, cursor / SHARDS as u64);
     let mut out = Vec::new();
     let mut visited = 0;
-    while shard < SHARDS && out.len() < count && visited < count * 10 {
+    while shard < SHARDS && out.len() < count && visited < count.saturating_mul(10) {
         let s = ctx.guards.shard(db, shard);
         bucket = s.scan_bucket(bucket, |e| {
             if e.is_expired(now)

@@ -106,12 +106,13 @@ fn section(shared: &Shared, name: &str, now: i64, out: &mut String) {
             let watching = clients.iter().filter(|c| c.info.lock().watch > 0).count();
             let _ = write!(
                 out,
-                "# Clients\r\nconnected_clients:{}\r\ncluster_connections:0\r\nmaxclients:{}\r\nclient_recent_max_input_buffer:0\r\nclient_recent_max_output_buffer:0\r\nblocked_clients:{}\r\ntracking_clients:{}\r\npubsub_clients:{pubsub}\r\nwatching_clients:{watching}\r\nclients_in_timeout_table:0\r\ntotal_watched_keys:{}\r\ntotal_blocking_keys:0\r\ntotal_blocking_keys_on_nokey:0\r\n",
+                "# Clients\r\nconnected_clients:{}\r\ncluster_connections:0\r\nmaxclients:{}\r\nclient_recent_max_input_buffer:0\r\nclient_recent_max_output_buffer:0\r\nblocked_clients:{}\r\ntracking_clients:{}\r\npubsub_clients:{pubsub}\r\nwatching_clients:{watching}\r\nclients_in_timeout_table:0\r\ntotal_watched_keys:{}\r\ntotal_blocking_keys:{}\r\ntotal_blocking_keys_on_nokey:0\r\n",
                 clients.len(),
                 cfg.maxclients,
                 crate::blocking::get().blocked_clients(),
                 crate::tracking::get().map_or(0, |t| t.clients.load(Ordering::Relaxed)),
                 clients.iter().map(|c| c.info.lock().watch).sum::<usize>(),
+                crate::blocking::get().blocking_keys(),
             );
         }
         "memory" => {

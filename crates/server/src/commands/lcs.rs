@@ -52,7 +52,18 @@ pub fn lcs(ctx: &mut Ctx<'_>, args: Args<'_>) -> Frame {
     }
     let (alen, blen) = (a.len(), b.len());
     let w = blen + 1;
-    let mut t = vec![0u32; (alen + 1) * w];
+    // The table holds (alen+1)*(blen+1) counters: two 20 KB strings already
+    // need 1.6 GB. Redis refuses tables past proto-max-bulk-len.
+    let max = ctx.config(|c| c.proto_max_bulk_len) as usize;
+    let cells = (alen + 1).checked_mul(w).filter(|n| n.checked_mul(4).is_some_and(|bytes| bytes <= max));
+    let Some(cells) = cells else {
+        return err("ERR Insufficient memory, transient memory for LCS exceeds proto-max-bulk-len");
+    };
+    let mut t = Vec::new();
+    if t.try_reserve_exact(cells).is_err() {
+        return err("ERR Insufficient memory, failed allocating transient memory for LCS");
+    }
+    t.resize(cells, 0u32);
     for i in 1..=alen {
         for j in 1..=blen {
             t[i * w + j] = if a[i - 1] == b[j - 1] {

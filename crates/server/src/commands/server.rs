@@ -150,8 +150,13 @@ pub fn debug(ctx: &mut Ctx<'_>, args: Args<'_>) -> Frame {
         let Some(secs) = parse_f64(&args[2]) else {
             return err("ERR value is not a valid float");
         };
+        // inf or 1e20 s would sleep forever (Redis's conversion is undefined
+        // there); refuse instead.
+        let Ok(pause) = std::time::Duration::try_from_secs_f64(secs.max(0.0)) else {
+            return err("ERR value is out of range");
+        };
         // Like Redis, this blocks the thread that runs the connection.
-        std::thread::sleep(std::time::Duration::from_secs_f64(secs.max(0.0)));
+        std::thread::sleep(pause);
         Frame::ok()
     } else if is(sub, "set-active-expire") && args.len() == 3 {
         ctx.shared.active_expire.store(args[2] != *b"0", Ordering::Relaxed);

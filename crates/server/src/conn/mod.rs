@@ -170,6 +170,9 @@ impl Connection {
                 }
             }
             self.rbuf.advance(consumed);
+            // Commands pipelined behind a block (or sent during it) are
+            // already in the buffer: run them before waiting for input.
+            let resume = blocked.is_some();
             if let Some((args, request, before)) = blocked {
                 match self.wait_blocked(stream, client, &mut guards, &mut followups, args, request).await {
                     Some(frame) => emit(&mut self.wbuf, client, before, frame, &mut followups),
@@ -225,6 +228,9 @@ impl Connection {
             }
             if self.rbuf.is_empty() && self.rbuf_size > KEEP_BUFFER {
                 self.rbuf = BytesMut::with_capacity(READ_CHUNK);
+            }
+            if resume && !self.rbuf.is_empty() {
+                continue;
             }
             self.rbuf.reserve(READ_CHUNK);
             self.rbuf_size = self.rbuf.capacity();
