@@ -8,7 +8,13 @@
 //! hashes at or below Redis's `dictEntry` + `sds` cost.
 //!
 //! Linear probing with backward-shift deletion (no tombstones), grown past
-//! 80% load and shrunk below 10%, like the keyspace's own table. SSCAN and
+//! 80% load and shrunk below 10%, like the keyspace's own table. Beside
+//! each slot sits a 16-bit tag from the key's hash: a probe compares tags
+//! and dereferences a record only when its tag matches, so a lookup costs
+//! about one record access however long the probe run (without tags, a
+//! miss at 80% load read a dozen records). Slots and tags live behind one
+//! box, which keeps the table three words wide inside the collection's
+//! `Object` (small collections never build one). SSCAN and
 //! HSCAN walk *home buckets* in Redis's reverse-binary cursor order, so an
 //! element present for a whole scan is returned although resizes and
 //! deletions move elements around (the argument is in `keyspace/table.rs`).
@@ -39,22 +45,29 @@ impl RecordKey for WholeRecord {
 
 /// A hash table of records keyed by [`RecordKey::key`].
 pub struct RecordTable<K> {
-    slots: Vec<Option<Box<[u8]>>>,
+    st: Box<Storage>,
     len: usize,
     /// Sum of record lengths (for O(1) memory accounting).
     bytes: usize,
     _key: PhantomData<K>,
 }
 
+/// The slot array and, index for index, the tags of occupied slots.
+#[derive(Clone, Default)]
+struct Storage {
+    slots: Vec<Option<Box<[u8]>>>,
+    tags: Vec<u16>,
+}
+
 impl<K> Clone for RecordTable<K> {
     fn clone(&self) -> Self {
-        RecordTable { slots: self.slots.clone(), len: self.len, bytes: self.bytes, _key: PhantomData }
+        RecordTable { st: self.st.clone(), len: self.len, bytes: self.bytes, _key: PhantomData }
     }
 }
 
 impl<K> std::fmt::Debug for RecordTable<K> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("RecordTable").field("len", &self.len).field("capacity", &self.slots.len()).finish()
+        f.debug_struct("RecordTable").field("len", &self.len).field("capacity", &self.st.slots.len()).finish()
     }
 }
 
@@ -62,10 +75,15 @@ fn hash(key: &[u8]) -> usize {
     crate::keyspace::hash_key(key) as usize
 }
 
+/// The hash bits kept beside a slot: the top 16, far from the index bits.
+fn tag(hash: usize) -> u16 {
+    (hash as u64 >> 48) as u16
+}
+
 impl<K: RecordKey> RecordTable<K> {
     /// An empty table with room for `n` records before it grows.
     pub fn with_capacity(n: usize) -> Self {
-        let mut t = RecordTable { slots: Vec::new(), len: 0, bytes: 0, _key: PhantomData };
+        let mut t = RecordTable { st: Box::default(), len: 0, bytes: 0, _key: PhantomData };
         if n > 0 {
             t.resize(Self::cap_for(n));
         }
@@ -89,23 +107,31 @@ impl<K: RecordKey> RecordTable<K> {
     /// Heap bytes: the slot array plus each record (with a word of allocator
     /// overhead per record, as jemalloc's size classes cost about that).
     pub fn mem_usage(&self) -> usize {
-        self.slots.capacity() * std::mem::size_of::<Option<Box<[u8]>>>() + self.bytes + self.len * 8
+        std::mem::size_of::<Storage>()
+            + self.st.slots.capacity() * std::mem::size_of::<Option<Box<[u8]>>>()
+            + self.st.tags.capacity() * std::mem::size_of::<u16>()
+            + self.bytes
+            + self.len * 8
     }
 
     fn mask(&self) -> usize {
-        self.slots.len().wrapping_sub(1)
+        self.st.slots.len().wrapping_sub(1)
     }
 
     fn find(&self, key: &[u8]) -> Option<usize> {
+        self.find_hashed(key, hash(key))
+    }
+
+    fn find_hashed(&self, key: &[u8], h: usize) -> Option<usize> {
         if self.len == 0 {
             return None;
         }
-        let mask = self.mask();
-        let mut i = hash(key) & mask;
+        let (mask, t) = (self.mask(), tag(h));
+        let mut i = h & mask;
         loop {
-            match &self.slots[i] {
+            match &self.st.slots[i] {
                 None => return None,
-                Some(r) if K::key(r) == key => return Some(i),
+                Some(r) if self.st.tags[i] == t && K::key(r) == key => return Some(i),
                 Some(_) => i = (i + 1) & mask,
             }
         }
@@ -113,7 +139,7 @@ impl<K: RecordKey> RecordTable<K> {
 
     /// The record with `key`.
     pub fn get(&self, key: &[u8]) -> Option<&[u8]> {
-        self.find(key).and_then(|i| self.slots[i].as_deref())
+        self.find(key).and_then(|i| self.st.slots[i].as_deref())
     }
 
     /// Whether a record with `key` exists.
@@ -124,65 +150,70 @@ impl<K: RecordKey> RecordTable<K> {
     /// Inserts `rec`, replacing (and returning) the record with the same key.
     pub fn insert(&mut self, rec: Box<[u8]>) -> Option<Box<[u8]>> {
         let key = K::key(&rec);
-        if let Some(i) = self.find(key) {
-            self.bytes = self.bytes + rec.len() - self.slots[i].as_ref().map_or(0, |r| r.len());
-            return self.slots[i].replace(rec);
+        let h = hash(key);
+        if let Some(i) = self.find_hashed(key, h) {
+            self.bytes = self.bytes + rec.len() - self.st.slots[i].as_ref().map_or(0, |r| r.len());
+            return self.st.slots[i].replace(rec);
         }
-        if (self.len + 1) * 5 > self.slots.len() * 4 {
-            self.resize((self.slots.len() * 2).max(MIN_CAP));
+        if (self.len + 1) * 5 > self.st.slots.len() * 4 {
+            self.resize((self.st.slots.len() * 2).max(MIN_CAP));
         }
         self.len += 1;
         self.bytes += rec.len();
-        self.place(rec);
+        self.place(rec, h);
         None
     }
 
-    fn place(&mut self, rec: Box<[u8]>) {
+    fn place(&mut self, rec: Box<[u8]>, h: usize) {
         let mask = self.mask();
-        let mut i = hash(K::key(&rec)) & mask;
-        while self.slots[i].is_some() {
+        let mut i = h & mask;
+        while self.st.slots[i].is_some() {
             i = (i + 1) & mask;
         }
-        self.slots[i] = Some(rec);
+        self.st.slots[i] = Some(rec);
+        self.st.tags[i] = tag(h);
     }
 
     /// Removes the record with `key`.
     pub fn remove(&mut self, key: &[u8]) -> Option<Box<[u8]>> {
         let slot = self.find(key)?;
-        let removed = self.slots[slot].take();
+        let removed = self.st.slots[slot].take();
         let mask = self.mask();
         let mut hole = slot;
         let mut i = (slot + 1) & mask;
         loop {
-            let home = match &self.slots[i] {
+            let home = match &self.st.slots[i] {
                 None => break,
                 Some(r) => hash(K::key(r)) & mask,
             };
             // Move the record into the hole unless its home lies cyclically in (hole, i].
             if (i.wrapping_sub(home) & mask) >= (i.wrapping_sub(hole) & mask) {
-                self.slots[hole] = self.slots[i].take();
+                self.st.slots[hole] = self.st.slots[i].take();
+                self.st.tags[hole] = self.st.tags[i];
                 hole = i;
             }
             i = (i + 1) & mask;
         }
         self.len -= 1;
         self.bytes -= removed.as_ref().map_or(0, |r| r.len());
-        if self.slots.len() > MIN_CAP && self.len * 10 < self.slots.len() {
-            self.resize((self.slots.len() / 2).max(MIN_CAP));
+        if self.st.slots.len() > MIN_CAP && self.len * 10 < self.st.slots.len() {
+            self.resize((self.st.slots.len() / 2).max(MIN_CAP));
         }
         removed
     }
 
     fn resize(&mut self, cap: usize) {
-        let old = std::mem::replace(&mut self.slots, (0..cap).map(|_| None).collect());
+        let old = std::mem::replace(&mut self.st.slots, (0..cap).map(|_| None).collect());
+        self.st.tags = vec![0; cap];
         for rec in old.into_iter().flatten() {
-            self.place(rec);
+            let h = hash(K::key(&rec));
+            self.place(rec, h);
         }
     }
 
     /// Iterates over the records in slot order.
     pub fn iter(&self) -> impl Iterator<Item = &[u8]> + '_ {
-        self.slots.iter().filter_map(|s| s.as_deref())
+        self.st.slots.iter().filter_map(|s| s.as_deref())
     }
 
     /// A uniformly random record (the load factor is kept at or above 10%,
@@ -192,7 +223,7 @@ impl<K: RecordKey> RecordTable<K> {
             return None;
         }
         loop {
-            if let Some(r) = self.slots[rng.gen_range(0..self.slots.len())].as_deref() {
+            if let Some(r) = self.st.slots[rng.gen_range(0..self.st.slots.len())].as_deref() {
                 return Some(r);
             }
         }
@@ -202,13 +233,13 @@ impl<K: RecordKey> RecordTable<K> {
     /// next cursor (0 once the table has been covered), with Redis's
     /// reverse-binary increment.
     pub fn scan(&self, cursor: u64, mut visit: impl FnMut(&[u8])) -> u64 {
-        if self.slots.is_empty() {
+        if self.st.slots.is_empty() {
             return 0;
         }
         let mask = self.mask();
         let bucket = cursor as usize & mask;
         let mut i = bucket;
-        while let Some(r) = &self.slots[i] {
+        while let Some(r) = &self.st.slots[i] {
             if hash(K::key(r)) & mask == bucket {
                 visit(r);
             }
@@ -238,12 +269,12 @@ mod tests {
         }
         assert!(t.insert(rec("m7")).is_some(), "same key replaces");
         assert_eq!(t.len(), 3000);
-        let big = t.slots.len();
+        let big = t.st.slots.len();
         for i in 0..2990 {
             assert!(t.remove(format!("m{i}").as_bytes()).is_some());
         }
         assert!(t.remove(b"m0").is_none());
-        assert!(t.slots.len() < big);
+        assert!(t.st.slots.len() < big);
         assert_eq!(t.iter().count(), 10);
         for i in 2990..3000 {
             assert!(t.contains(format!("m{i}").as_bytes()));
