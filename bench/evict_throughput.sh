@@ -43,15 +43,7 @@ info_field() { # PORT SECTION FIELD
 
 LOAD="$BENCH_TMP/load.resp"
 echo "+ generating $KEYSPACE x SET key:%012d <$DATASIZE bytes> as RESP into $LOAD" >&2
-awk -v n="$KEYSPACE" -v size="$DATASIZE" 'BEGIN {
-    pad = ""
-    while (length(pad) < size) pad = pad "x"
-    for (i = 0; i < n; i++) {
-        k = sprintf("key:%012d", i)
-        v = substr(sprintf("%012d", i) pad, 1, size)
-        printf "*3\r\n$3\r\nSET\r\n$%d\r\n%s\r\n$%d\r\n%s\r\n", length(k), k, length(v), v
-    }
-}' >"$LOAD"
+gen_set_resp "$KEYSPACE" "$DATASIZE" 12 "$LOAD"
 
 # load_keyspace PORT [fill]: SETs every key through redis-cli --pipe. The
 # first load (no maxmemory) must have no error; the fill before a measured

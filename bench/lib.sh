@@ -108,3 +108,18 @@ stop_server() {
     kill -9 "$pid" 2>/dev/null || true
     wait "$pid" 2>/dev/null || true
 }
+
+# gen_set_resp N SIZE DIGITS FILE: N x "SET key:%0<DIGITS>d <SIZE bytes>" as
+# RESP, for redis-cli --pipe. Values start with the key number, so none is
+# shared or integer-encoded.
+gen_set_resp() {
+    awk -v n="$1" -v size="$2" -v digits="$3" 'BEGIN {
+        pad = ""
+        while (length(pad) < size) pad = pad "x"
+        for (i = 0; i < n; i++) {
+            k = sprintf("key:%0" digits "d", i)
+            v = substr(sprintf("%0" digits "d", i) pad, 1, size)
+            printf "*3\r\n$3\r\nSET\r\n$%d\r\n%s\r\n$%d\r\n%s\r\n", length(k), k, length(v), v
+        }
+    }' >"$4"
+}

@@ -53,16 +53,7 @@ per() { awk -v a="$1" -v b="$2" -v k="$3" -v n="$4" 'BEGIN { printf "%.1f", (a -
 # gen_CASE FILE: writes the case's commands as RESP; sets NKEYS, NELEMS, FIRST.
 gen_strings() {
     NKEYS="$KEYS" NELEMS="$KEYS" FIRST="$(printf 'key:%010d' 0)"
-    # Values start with the key number so none is shared or integer-encoded.
-    awk -v n="$KEYS" -v size="$VALUE_SIZE" 'BEGIN {
-        pad = ""
-        while (length(pad) < size) pad = pad "x"
-        for (i = 0; i < n; i++) {
-            k = sprintf("key:%010d", i)
-            v = substr(sprintf("%010d", i) pad, 1, size)
-            printf "*3\r\n$3\r\nSET\r\n$%d\r\n%s\r\n$%d\r\n%s\r\n", length(k), k, length(v), v
-        }
-    }' >"$1"
+    gen_set_resp "$KEYS" "$VALUE_SIZE" 10 "$1"
 }
 
 gen_hashes() {
