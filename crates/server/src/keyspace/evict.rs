@@ -419,7 +419,13 @@ impl Evictor {
     /// One sampling round for S3-FIFO's main queue: sampled keys get their
     /// second chance in place; the best candidate of the round is evicted
     /// (false if the round found none).
+    ///
+    /// Twice `maxmemory-samples` keys: main has no pool carried across
+    /// evictions as Redis's LRU has, and a sweep that turns back (LIRS
+    /// `zigzag`) needs the oldest keys found (94.7% -> 93.1% misses in the
+    /// key-count simulation, no trace worse by more than 0.4 points).
     fn evict_main_sampled(&self, ks: &Keyspace, p: &EvictParams) -> bool {
+        let p = &EvictParams { samples: p.samples * 2, ..*p };
         let mut best: Option<Candidate> = None;
         self.sample(ks, p, |s, slot, db| {
             let e = s.entry(slot);
