@@ -212,7 +212,7 @@ impl Gauge {
 
     /// The estimate for `data` bytes of entries and `clients` of buffers.
     fn estimate(&self, data: usize, clients: usize) -> usize {
-        let ratio = self.ratio_milli.load(Ordering::Relaxed).max(1000) as u64;
+        let ratio = self.ratio_milli.load(Ordering::Relaxed).max(1000);
         self.base.load(Ordering::Relaxed) + (data as u64 * ratio / 1000) as usize + clients
     }
 
