@@ -155,3 +155,31 @@ def test_pipelined_reads_of_large_values_do_not_evict_keys(start_server):
     assert c.cmd("DBSIZE") == Frame(":", 200)
     assert int(info(c, "stats")["evicted_keys"]) == 0
     assert int(info(c, "memory")["mem_clients_normal"]) > 0
+
+
+@pytest.mark.hearth_only
+def test_pipelined_overwrites_of_the_same_size_do_not_evict(start_server):
+    """Batches of 40 KB of SETs that rewrite keys at the same size leave
+    memory where it was: the connection's buffers keep their size across
+    batches (a read buffer that doubled inside every batch and was dropped
+    after it made the gauge evict keys and the batch refill them)."""
+    _, c = server_with(start_server, "allkeys-lru", "0")
+    value = "w" * 250
+    fill_batch = [f"ow{i}" for i in range(1000)]
+    for start in range(0, 1000, 100):
+        for k in fill_batch[start : start + 100]:
+            c.send_cmd("SET", k, value)
+        assert all(c.read() == Frame("+", "OK") for _ in range(100))
+    time.sleep(0.3)
+    used = int(info(c, "memory")["used_memory"])
+    assert c.cmd("CONFIG", "SET", "maxmemory", str(used + 8_000)) == Frame("+", "OK")
+    for batch in range(60):
+        keys = fill_batch[(batch * 150) % 850 :][:150]
+        for k in keys:
+            c.send_cmd("SET", k, value)
+        for k in keys:
+            c.send_cmd("GET", k)
+        replies = [c.read() for _ in range(2 * len(keys))]
+        assert all(r == Frame("+", "OK") for r in replies[: len(keys)])
+    assert int(info(c, "stats")["evicted_keys"]) == 0
+    assert c.cmd("DBSIZE") == Frame(":", 1000)

@@ -36,6 +36,9 @@ const READ_CHUNK: usize = 16 * 1024;
 /// Largest read buffer kept between batches (the write buffer goes back
 /// to READ_CHUNK once written).
 const KEEP_BUFFER: usize = 2 * READ_CHUNK;
+/// Replies are written out once the write buffer has less room than this,
+/// so that typical replies never make it grow.
+const WRITE_ROOM: usize = READ_CHUNK / 4;
 
 /// Registers a just-accepted connection, so that CLIENT LIST/KILL and
 /// maxclients see it from the moment it is accepted.
@@ -107,8 +110,8 @@ struct Connection {
     shared: &'static Shared,
     rbuf: BytesMut,
     wbuf: BytesMut,
-    /// The read buffer's allocation as of its last `reserve` (consuming
-    /// input lowers `capacity()`, not the allocation).
+    /// The read buffer's allocation (consuming input lowers `capacity()`,
+    /// not the allocation).
     rbuf_size: usize,
     /// The buffers' bytes as counted in the maxmemory gauge.
     counted: BufferCount,
@@ -128,9 +131,11 @@ impl Connection {
             let mut consumed = 0;
             let mut fatal = false;
             let mut blocked = None;
-            // Replies are written out every READ_CHUNK bytes: a pipeline of
-            // large GET hits would otherwise hold its whole reply at once,
-            // and the gauge charges that against the keys.
+            // Replies are written out before the write buffer must grow: a
+            // pipeline of large GET hits would otherwise hold its whole
+            // reply at once, and the gauge charges buffers against the keys
+            // (a buffer that grows and shrinks every batch makes the cache
+            // shrink and grow with it).
             let mut output_full = false;
             while !client.close_after_reply && !output_full {
                 let buf = &self.rbuf[consumed..];
@@ -156,7 +161,7 @@ impl Connection {
                             }
                             emit(&mut self.wbuf, client, before, frame, &mut followups);
                             self.count_buffers();
-                            output_full = self.wbuf.len() >= READ_CHUNK;
+                            output_full = self.wbuf.capacity() - self.wbuf.len() < WRITE_ROOM;
                         }
                         consumed += n;
                     }
@@ -220,20 +225,26 @@ impl Connection {
                 Stats::incr(&self.shared.stats.client_output_limit_disconnections);
                 return;
             }
-            // Likewise the query buffer, once a large batch is consumed
-            // (Redis 7.4 hands its reusable query buffer back the same way).
             if output_full {
                 // The rest of the batch is already read.
                 continue;
             }
+            // Likewise the query buffer, once a large batch is consumed
+            // (Redis 7.4 hands its reusable query buffer back the same way).
             if self.rbuf.is_empty() && self.rbuf_size > KEEP_BUFFER {
                 self.rbuf = BytesMut::with_capacity(READ_CHUNK);
+                self.rbuf_size = READ_CHUNK;
             }
             if resume && !self.rbuf.is_empty() {
                 continue;
             }
-            self.rbuf.reserve(READ_CHUNK);
-            self.rbuf_size = self.rbuf.capacity();
+            // Half a chunk: with a partial command left over, asking for a
+            // whole one could not reuse the consumed space, and the buffer
+            // would double every batch (and be dropped after it).
+            self.rbuf.reserve(READ_CHUNK / 2);
+            // capacity() leaves out the consumed space until a reserve
+            // reclaims it; the allocation only changes when it grows.
+            self.rbuf_size = self.rbuf_size.max(self.rbuf.capacity());
             self.count_buffers();
             tokio::select! {
                 read = socket::read_some(stream, &mut self.rbuf, READ_CHUNK) => match read {

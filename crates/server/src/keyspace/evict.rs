@@ -419,7 +419,14 @@ impl Evictor {
     /// One sampling round for S3-FIFO's main queue: sampled keys get their
     /// second chance in place; the best candidate of the round is evicted
     /// (false if the round found none).
+    ///
+    /// Three times `maxmemory-samples` keys: main has no pool carried
+    /// across evictions as Redis's LRU has, and a sweep that turns back
+    /// (LIRS `zigzag`) needs the oldest keys found (94.7% -> 93.1% misses
+    /// at 2x in the key-count simulation, 92.3% at 3x; no trace worse by
+    /// more than 0.7 points).
     fn evict_main_sampled(&self, ks: &Keyspace, p: &EvictParams) -> bool {
+        let p = &EvictParams { samples: p.samples * 3, ..*p };
         let mut best: Option<Candidate> = None;
         self.sample(ks, p, |s, slot, db| {
             let e = s.entry(slot);

@@ -17,7 +17,8 @@
 //!   (16 bytes each, for 10% of the keys). An entry whose key was deleted
 //!   or rewritten since is stale and skipped;
 //! - the ghost list as 16-bit fingerprints (`ghost.rs`);
-//! - no main queue: main keys are evicted by sampling, like Redis's LRU.
+//! - no main queue: main keys are evicted by sampling, like Redis's LRU
+//!   (three times `maxmemory-samples` keys per round, see `evict.rs`).
 //!   Sampling a main key that was read gives it its second chance
 //!   (frequency - 1, stamped now); among unread ones the oldest goes.
 //!
