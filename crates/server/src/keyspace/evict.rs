@@ -315,7 +315,9 @@ impl Evictor {
     }
 
     /// Visits up to `p.samples` random keys the policy may evict (keys with
-    /// a TTL only, for volatile policies), each under its shard's lock.
+    /// a TTL only, for volatile policies). Like Redis's dictGetSomeKeys, it
+    /// takes consecutive occupied slots from a random place in one shard
+    /// (one lock, one stretch of the slot array) before trying another.
     fn sample(&self, ks: &Keyspace, p: &EvictParams, mut visit: impl FnMut(&mut super::Shard, super::Slot, usize)) {
         let dbs = self.populated_dbs(ks);
         let mut sampled = 0;
@@ -330,20 +332,23 @@ impl Evictor {
                     return;
                 }
                 let Some(mut slot) = s.random_slot(rand::random()) else { return };
-                if p.policy.volatile_only() {
-                    // Keys with a TTL may be rare: walk on a little from the
-                    // random slot (Redis samples its expires dict instead).
-                    let mut steps = 0;
-                    while s.entry(slot).expire_at().is_none() {
-                        steps += 1;
-                        match s.random_slot(slot + 1) {
-                            Some(next) if steps < 64 => slot = next,
-                            _ => return,
+                // At most len() steps: a walk that wraps would see keys twice.
+                // Keys with a TTL may be rare under volatile policies: the walk
+                // goes on a little past keys without one.
+                let steps = s.len().min(64);
+                for _ in 0..steps {
+                    if !p.policy.volatile_only() || s.entry(slot).expire_at().is_some() {
+                        sampled += 1;
+                        visit(s, slot, db);
+                        if sampled >= p.samples {
+                            return;
                         }
                     }
+                    match s.random_slot(slot + 1) {
+                        Some(next) => slot = next,
+                        None => return,
+                    }
                 }
-                sampled += 1;
-                visit(s, slot, db);
             });
         }
     }
@@ -351,9 +356,18 @@ impl Evictor {
     /// Samples keys into the pool (kept sorted, best last).
     fn sample_into_pool(&self, ks: &Keyspace, p: &EvictParams) {
         let mut found = Vec::with_capacity(p.samples);
+        // A full pool drops candidates no better than its worst: don't copy
+        // their keys.
+        let floor = {
+            let pool = self.pool.lock();
+            (pool.len() >= POOL_SIZE).then(|| pool.first().map_or(0, |c| c.score))
+        };
         self.sample(ks, p, |s, slot, db| {
             let e = s.entry(slot);
-            found.push(Candidate { score: score(&e, p), db, key: Bytes::copy_from_slice(e.key()) });
+            let score = score(&e, p);
+            if floor.is_none_or(|f| score > f) {
+                found.push(Candidate { score, db, key: Bytes::copy_from_slice(e.key()) });
+            }
         });
         let mut pool = self.pool.lock();
         for c in found {
