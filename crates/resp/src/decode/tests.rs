@@ -1,3 +1,5 @@
+//! Unit tests of the frame decoder: every frame type, partial input, errors.
+
 use super::*;
 
 fn full(buf: &[u8]) -> Frame {

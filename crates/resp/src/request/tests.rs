@@ -1,3 +1,5 @@
+//! Unit tests of the request parser: multibulk, inline, limits and errors.
+
 use super::*;
 
 fn limits() -> ParseLimits {

@@ -1,3 +1,5 @@
+//! Unit tests of the HyperLogLog representation: encodings, the cache, corruption.
+
 use super::*;
 
 fn filled(n: usize, sparse_max: usize) -> Vec<u8> {

@@ -14,6 +14,7 @@ mod alloc;
 mod entry;
 pub mod evict;
 pub mod expire;
+mod gauge;
 mod ghost;
 pub mod hash;
 pub mod hash_expire;
