@@ -76,27 +76,25 @@ pub fn zrevrank(ctx: &mut Ctx<'_>, args: Args<'_>) -> Frame {
 
 /// ZCOUNT key min max
 pub fn zcount(ctx: &mut Ctx<'_>, args: Args<'_>) -> Frame {
-    let range = match ScoreRange::parse(&args[2], &args[3]) {
-        Ok(r) => r,
-        Err(e) => return e,
-    };
-    with_zset(ctx, &args[1], |z| {
-        Frame::Integer(z.map_or(0, |z| {
-            let (first, end) = range.ranks(z);
-            end.saturating_sub(first) as i64
-        }))
-    })
+    match ScoreRange::parse(&args[2], &args[3]) {
+        Ok(range) => count_between(ctx, &args[1], |z| range.ranks(z)),
+        Err(e) => e,
+    }
 }
 
 /// ZLEXCOUNT key min max
 pub fn zlexcount(ctx: &mut Ctx<'_>, args: Args<'_>) -> Frame {
-    let range = match LexRange::parse(&args[2], &args[3]) {
-        Ok(r) => r,
-        Err(e) => return e,
-    };
-    with_zset(ctx, &args[1], |z| {
+    match LexRange::parse(&args[2], &args[3]) {
+        Ok(range) => count_between(ctx, &args[1], |z| range.ranks(z)),
+        Err(e) => e,
+    }
+}
+
+/// The number of members between the ranks `ranks` gives (0 for a missing key).
+fn count_between(ctx: &mut Ctx<'_>, key: &[u8], ranks: impl FnOnce(&ZSet) -> (usize, usize)) -> Frame {
+    with_zset(ctx, key, |z| {
         Frame::Integer(z.map_or(0, |z| {
-            let (first, end) = range.ranks(z);
+            let (first, end) = ranks(z);
             end.saturating_sub(first) as i64
         }))
     })
