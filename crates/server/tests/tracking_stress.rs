@@ -291,8 +291,10 @@ fn report(name: &str, all: &[(Kind, Findings)], ops: u64, elapsed: Duration) {
     }
 }
 
-#[test]
-fn tracking_readers_never_see_a_late_push_or_serve_a_stale_value() {
+/// Runs a fresh server with `readers` (kind, seed) and the writers until
+/// TARGET_OPS writes or TIME_LIMIT; returns each reader's findings, the
+/// operations done and the time taken.
+fn run(readers: &[(Kind, u64)]) -> (Vec<(Kind, Findings)>, u64, Duration) {
     let s = start_server();
     let addr = s.addr();
     let shared = Arc::new(Shared {
@@ -300,14 +302,12 @@ fn tracking_readers_never_see_a_late_push_or_serve_a_stale_value() {
         ops: AtomicU64::new(0),
         stop: AtomicBool::new(false),
     });
-    let kinds = [Kind::Resp3, Kind::Redirect, Kind::Resp3Bcast, Kind::RedirectBcast];
     let start = Instant::now();
-    let readers: Vec<_> = kinds
+    let readers: Vec<_> = readers
         .iter()
-        .enumerate()
-        .map(|(i, &kind)| {
+        .map(|&(kind, seed)| {
             let shared = shared.clone();
-            thread::spawn(move || (kind, reader_loop(addr, kind, 0xDEAD_BEEF + i as u64, &shared)))
+            thread::spawn(move || (kind, reader_loop(addr, kind, seed, &shared)))
         })
         .collect();
     let writers: Vec<_> = (0..WRITERS)
@@ -328,8 +328,15 @@ fn tracking_readers_never_see_a_late_push_or_serve_a_stale_value() {
     writers.into_iter().for_each(|h| h.join().expect("writer thread"));
     let found: Vec<(Kind, Findings)> = readers.into_iter().map(|h| h.join().expect("reader thread")).collect();
     watchdog.join().expect("watchdog");
-    let ops = shared.ops.load(Ordering::Relaxed);
-    report("tracking stress", &found, ops, start.elapsed());
+    (found, shared.ops.load(Ordering::Relaxed), start.elapsed())
+}
+
+#[test]
+fn tracking_readers_never_see_a_late_push_or_serve_a_stale_value() {
+    let kinds = [Kind::Resp3, Kind::Redirect, Kind::Resp3Bcast, Kind::RedirectBcast];
+    let readers: Vec<(Kind, u64)> = kinds.iter().enumerate().map(|(i, &k)| (k, 0xDEAD_BEEF + i as u64)).collect();
+    let (found, ops, elapsed) = run(&readers);
+    report("tracking stress", &found, ops, elapsed);
     assert!(ops >= 100_000, "only {ops} operations within {TIME_LIMIT:?}");
     for (kind, f) in &found {
         assert!(f.invalidations > 0 && f.cache_hits > 0, "{kind:?} did not exercise the cache: {f:?}");
@@ -346,29 +353,8 @@ fn tracking_readers_never_see_a_late_push_or_serve_a_stale_value() {
 /// its next reply until the target's task has written it.)
 #[test]
 fn redirect_push_is_on_the_target_socket_before_the_data_connection_round_trip() {
-    let s = start_server();
-    let addr = s.addr();
-    let shared = Arc::new(Shared {
-        acked: (0..NKEYS).map(|_| AtomicU64::new(0)).collect(),
-        ops: AtomicU64::new(0),
-        stop: AtomicBool::new(false),
-    });
-    let start = Instant::now();
-    let readers: Vec<_> = (0..2)
-        .map(|i| {
-            let shared = shared.clone();
-            thread::spawn(move || (Kind::Redirect, reader_loop(addr, Kind::Redirect, 0x5EED + i, &shared)))
-        })
-        .collect();
-    let writers: Vec<_> = (0..WRITERS)
-        .map(|w| {
-            let shared = shared.clone();
-            thread::spawn(move || writer_loop(addr, w, &shared))
-        })
-        .collect();
-    writers.into_iter().for_each(|h| h.join().expect("writer thread"));
-    let found: Vec<(Kind, Findings)> = readers.into_iter().map(|h| h.join().expect("reader thread")).collect();
-    report("redirect cross-connection", &found, shared.ops.load(Ordering::Relaxed), start.elapsed());
+    let (found, ops, elapsed) = run(&[(Kind::Redirect, 0x5EED), (Kind::Redirect, 0x5EED + 1)]);
+    report("redirect cross-connection", &found, ops, elapsed);
     for (_, f) in &found {
         assert_eq!(f.cross_lag, 0, "{f:?}");
     }
