@@ -253,3 +253,13 @@ def keyevents(conn: "RawConn", sub: "RawConn", classes: str, *commands) -> list:
         msg = plain(frame)
         got.append((msg[2].split(":", 1)[1], msg[3]))
     return got
+
+
+def keyspace_pairs(*events) -> list:
+    """The (channel, message) pairs `notify-keyspace-events KEA` publishes
+    for each (event, key) in db 0: the keyspace one, then the keyevent one."""
+    out = []
+    for event, key in events:
+        out.append((f"__keyspace@0__:{key}", event))
+        out.append((f"__keyevent@0__:{event}", key))
+    return out

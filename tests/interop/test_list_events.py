@@ -10,7 +10,7 @@ import pytest
 import redis
 
 from list_support import c  # noqa: F401 - c: pytest fixtures
-from rawresp import plain, read_or_none
+from rawresp import keyspace_pairs as pairs, plain, read_or_none
 
 
 # -- keyspace events -------------------------------------------------------------------
@@ -36,14 +36,6 @@ def events(raw):
 
     yield run
     c.cmd("CONFIG", "SET", "notify-keyspace-events", "")
-
-
-def pairs(*events):
-    out = []
-    for event, key in events:
-        out.append((f"__keyspace@0__:{key}", event))
-        out.append((f"__keyevent@0__:{event}", key))
-    return out
 
 
 def test_push_and_pop_events(events):

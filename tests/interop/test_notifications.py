@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from rawresp import Frame, plain, read_or_none
+from rawresp import Frame, keyspace_pairs as pairs, plain, read_or_none
 
 
 @pytest.fixture
@@ -43,14 +43,6 @@ def events(raw, c):
 
     yield run
     c.cmd("CONFIG", "SET", "notify-keyspace-events", "")
-
-
-def pairs(*events):
-    out = []
-    for event, key in events:
-        out.append((f"__keyspace@0__:{key}", event))
-        out.append((f"__keyevent@0__:{event}", key))
-    return out
 
 
 def test_config_spelling_is_canonical(c, restore_config):
