@@ -94,17 +94,7 @@ impl Tracking {
         if n == 0 {
             return;
         }
-        let mut idx = 0;
-        while self.keys.load(Ordering::Relaxed) > n {
-            let victim = self.shards[idx % SHARDS].lock().any();
-            match victim {
-                Some((h, k)) => self.invalidate_hashed(h, &k, 0),
-                None => idx += 1,
-            }
-            if idx >= SHARDS {
-                break; // every shard is empty: the counter lags a concurrent removal
-            }
-        }
+        self.trim(n, 0, true);
     }
 
     /// (tracking_total_keys, tracking_total_items, tracking_total_prefixes).
@@ -136,15 +126,28 @@ impl Tracking {
         if max == 0 || self.keys.load(Ordering::Relaxed) <= max {
             return;
         }
-        let start = shard_of(near);
-        for i in 0..SHARDS {
-            if self.keys.load(Ordering::Relaxed) <= max {
-                return;
-            }
-            let idx = (start + i) % SHARDS;
-            let victim = self.shards[idx].lock().any();
+        self.trim(max, shard_of(near), false);
+    }
+
+    /// Drops and invalidates tracked keys until at most `max` remain, shard
+    /// by shard from `start`: with `drain`, every key of a shard before the
+    /// next and as many as it takes; without, one key per shard in a single
+    /// pass (the bounded work a read may add).
+    fn trim(&self, max: usize, start: usize, drain: bool) {
+        let (mut idx, mut empty_in_a_row) = (start, 0);
+        // All shards empty in a row: the counter lags a concurrent removal.
+        while self.keys.load(Ordering::Relaxed) > max && empty_in_a_row < SHARDS {
+            let victim = self.shards[idx % SHARDS].lock().any();
+            let found = victim.is_some();
             if let Some((h, k)) = victim {
                 self.invalidate_hashed(h, &k, 0);
+            }
+            empty_in_a_row = if found { 0 } else { empty_in_a_row + 1 };
+            if !(drain && found) {
+                idx += 1;
+            }
+            if !drain && idx - start >= SHARDS {
+                return;
             }
         }
     }
