@@ -193,14 +193,15 @@ impl Client {
     /// A cacheable read of one key and no other argument (GET, HGETALL,
     /// ...): a near-cache hit looks the key up borrowed, without copying it.
     pub(crate) async fn read_key<T: FromFrame>(&self, name: &'static str, key: impl ToArg) -> Result<T> {
-        if let Some(cache) = &self.inner.cache {
-            if let Some(value) = cache.get_parts(name, &key.arg_bytes(), &[]) {
-                return T::from_frame(value);
-            }
+        let Some(cache) = &self.inner.cache else {
+            return Box::pin(self.query(Read::new(name, key.to_arg()).to_cmd())).await;
+        };
+        if let Some(value) = cache.get_parts(name, &key.arg_bytes(), &[]) {
+            return T::from_frame(value);
         }
         // Boxed: the miss path's state is large, and keeping it out of this
         // future keeps the hit path from moving it around.
-        Box::pin(self.read(Read::new(name, key.to_arg()))).await
+        Box::pin(self.fetch_one(Read::new(name, key.to_arg()))).await
     }
 
     /// A cacheable read: from the near cache when it holds the reply, else
@@ -212,6 +213,12 @@ impl Client {
         if let Some(value) = cache.get(&read) {
             return T::from_frame(value);
         }
+        self.fetch_one(read).await
+    }
+
+    /// One read the near cache could not serve a moment ago, through
+    /// [`Client::read_many`] (which joins a request in flight or sends it).
+    async fn fetch_one<T: FromFrame>(&self, read: Read) -> Result<T> {
         let mut frames = self.read_many(vec![read]).await?;
         T::from_frame(frames.pop().expect("one reply per read"))
     }
