@@ -2,8 +2,6 @@
 //! subscribed-mode and MULTI checks, key locking, the handler call,
 //! statistics, the slow log and MONITOR.
 
-use std::time::Instant;
-
 use bytes::Bytes;
 use hearth_resp::{Args, Frame};
 
@@ -263,8 +261,8 @@ pub fn call(
     if shared.has_monitors() && !spec.has(flag::SKIP_MONITOR) {
         shared.feed_monitors(client, args);
     }
-    let start = Instant::now();
-    let now = shared.clock.now_ms();
+    let start = crate::clock::command_start();
+    let now = shared.clock.now_ms_at(start);
     crate::tracking::set_current_client(client.id());
     if !in_exec && spec.keys.first > 0 && !has_movable_keys(spec) {
         guards.ensure_keys(&shared.keyspace, client.db, spec.key_positions(args.len()).map(|i| &args[i]));
@@ -280,7 +278,7 @@ pub fn call(
         guards.release();
     }
     crate::tracking::flush_broadcasts();
-    let micros = start.elapsed().as_micros() as u64;
+    let micros = crate::clock::command_end().duration_since(start).as_micros() as u64;
     Stats::incr(&spec.stats.calls);
     spec.stats.usec.fetch_add(micros, std::sync::atomic::Ordering::Relaxed);
     Stats::incr(&shared.stats.total_commands);

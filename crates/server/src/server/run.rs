@@ -58,7 +58,7 @@ fn bind(config: &Config) -> std::io::Result<StdListener> {
 
 /// Starts the server with the system clock; returns once it accepts connections.
 pub fn start(config: Config) -> anyhow::Result<RunningServer> {
-    start_with_clock(config, Arc::new(SystemClock))
+    start_with_clock(config, Arc::new(SystemClock::default()))
 }
 
 /// Starts the server with a given clock.
@@ -199,6 +199,7 @@ fn cron(shared: &'static Shared) {
             (c.hz.max(1), c.timeout)
         };
         let tick = Duration::from_millis(1000 / hz);
+        shared.clock.resync();
         if shared.active_expire.load(Ordering::Relaxed) {
             crate::tracking::set_current_client(0);
             cycle.run(&shared.keyspace, shared.clock.now_ms(), tick / 4);
