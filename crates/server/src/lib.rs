@@ -15,6 +15,7 @@ pub mod hll;
 pub mod keyspace;
 pub mod log;
 pub mod notify;
+pub mod prefetch;
 pub mod pubsub;
 pub mod reply;
 pub mod server;

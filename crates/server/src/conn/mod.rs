@@ -28,6 +28,7 @@ use crate::blocking::{BlockRequest, Unblock, Waiter};
 use crate::commands::{self, flag};
 use crate::keyspace::evict::BufferCount;
 use crate::keyspace::Guards;
+use crate::prefetch;
 use crate::server::stats::Stats;
 use crate::server::Shared;
 use client::{ClientHandle, ClientInfo, ClientState, Inbox, ReplyMode};
@@ -124,6 +125,7 @@ impl Connection {
         let mut followups = Vec::new();
         let mut settings = Settings::default();
         let mut redirect = RedirectOrder::default();
+        let mut lookahead = prefetch::Lookahead::default();
         loop {
             settings.refresh(self.shared);
             let (limits, query_limit) = (settings.limits, settings.query_limit);
@@ -138,6 +140,10 @@ impl Connection {
             // shrink and grow with it).
             let mut output_full = false;
             crate::clock::new_batch();
+            if client.authenticated {
+                let tracking = client.tracking_on;
+                prefetch::batch(&self.shared.keyspace, client.db, &self.rbuf, &limits, tracking, &mut lookahead);
+            }
             while !client.close_after_reply && !output_full {
                 let buf = &self.rbuf[consumed..];
                 // Before AUTH, Redis caps request sizes much lower.

@@ -89,6 +89,24 @@ impl Keyspace {
         (0..self.dbs.len()).map(|db| self.sum_db(db, Shard::used_memory)).sum()
     }
 
+    /// Starts fetching into cache what looking up these keys (by hash)
+    /// will touch: the table slots, then the entries they point to. A
+    /// pipelined batch thus pays its cache misses together, not one per
+    /// command. Shards another thread holds are skipped: this is a hint.
+    pub fn prefetch(&self, db: usize, hashes: &[u64]) {
+        let Some(shards) = self.dbs.get(db) else { return };
+        for &h in hashes {
+            if let Some(s) = shards[shard_of(h)].try_lock() {
+                s.data.table.prefetch_slot(h);
+            }
+        }
+        for &h in hashes {
+            if let Some(s) = shards[shard_of(h)].try_lock() {
+                s.data.table.prefetch_entry(h);
+            }
+        }
+    }
+
     /// Runs `f` on one shard under its lock (background jobs: active expiry).
     pub fn with_shard<R>(&self, db: usize, idx: usize, f: impl FnOnce(&mut Shard) -> R) -> R {
         f(&mut self.shard(db, idx).lock())

@@ -130,6 +130,36 @@ impl Table {
         }
     }
 
+    /// Asks the CPU to fetch `hash`'s home slot (first stage of a batch
+    /// prefetch; see [`super::Keyspace::prefetch`]).
+    pub fn prefetch_slot(&self, hash: u64) {
+        if let Some(word) = self.slots.get(hash as usize & self.mask()) {
+            crate::prefetch::cache_line(word as *const u64 as *const u8);
+        }
+    }
+
+    /// Asks the CPU to fetch the first entry of `hash`'s probe run whose
+    /// tag matches (second stage, once the slots are in cache). A run
+    /// rarely leaves the home slot's cache line.
+    pub fn prefetch_entry(&self, hash: u64) {
+        if self.len == 0 {
+            return;
+        }
+        let (mask, tag) = (self.mask(), hash & !ADDR_MASK);
+        let mut i = hash as usize & mask;
+        for _ in 0..8 {
+            let word = self.slots[i];
+            if word == 0 {
+                return;
+            }
+            if word & !ADDR_MASK == tag {
+                crate::prefetch::cache_line((word & ADDR_MASK) as *const u8);
+                return;
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
     /// The entry in an occupied slot.
     pub fn get(&self, slot: usize) -> EntryRef<'_> {
         let addr = self.slots[slot] & ADDR_MASK;

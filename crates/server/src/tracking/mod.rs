@@ -20,6 +20,7 @@
 //! guarantees described in ARCHITECTURE.md.
 
 mod deliver;
+mod readers;
 mod state;
 mod table;
 
@@ -100,6 +101,16 @@ impl Tracking {
     /// (tracking_total_keys, tracking_total_items, tracking_total_prefixes).
     pub fn totals(&self) -> (usize, usize, usize) {
         (self.keys.load(Ordering::Relaxed), self.items.load(Ordering::Relaxed), self.prefixes.lock().by_prefix.len())
+    }
+
+    /// Starts fetching the table slots of keys about to be read (a
+    /// pipelined batch, see [`crate::prefetch`]).
+    pub fn prefetch(&self, hashes: &[u64]) {
+        for &h in hashes {
+            if let Some(s) = self.shards[shard_of(h)].try_lock() {
+                s.prefetch(h);
+            }
+        }
     }
 
     /// Remembers that `client` read `keys` (default mode). Called while the
