@@ -114,6 +114,12 @@ impl Request {
         self.spans.is_empty()
     }
 
+    /// Whether part of a multibulk request has been parsed and the rest
+    /// is awaited (parsing resumes where it stopped).
+    pub fn in_progress(&self) -> bool {
+        self.pending > 0
+    }
+
     /// Forgets any partially parsed request. Needed only when the next
     /// [`parse_command`] gets a buffer that does not start with the bytes
     /// the previous, incomplete call saw.

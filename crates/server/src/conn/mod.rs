@@ -9,6 +9,7 @@
 //! go out even when the client is idle.
 
 pub mod client;
+mod lookahead;
 pub mod registry;
 mod socket;
 
@@ -28,10 +29,10 @@ use crate::blocking::{BlockRequest, Unblock, Waiter};
 use crate::commands::{self, flag};
 use crate::keyspace::evict::BufferCount;
 use crate::keyspace::Guards;
-use crate::prefetch;
 use crate::server::stats::Stats;
 use crate::server::Shared;
 use client::{ClientHandle, ClientInfo, ClientState, Inbox, ReplyMode};
+use lookahead::Lookahead;
 
 const READ_CHUNK: usize = 16 * 1024;
 /// Largest read buffer kept between batches (the write buffer goes back
@@ -125,7 +126,7 @@ impl Connection {
         let mut followups = Vec::new();
         let mut settings = Settings::default();
         let mut redirect = RedirectOrder::default();
-        let mut lookahead = prefetch::Lookahead::default();
+        let mut lookahead = Lookahead::default();
         loop {
             settings.refresh(self.shared);
             let (limits, query_limit) = (settings.limits, settings.query_limit);
@@ -140,19 +141,26 @@ impl Connection {
             // shrink and grow with it).
             let mut output_full = false;
             crate::clock::new_batch();
-            if client.authenticated {
-                let tracking = client.tracking_on;
-                prefetch::batch(&self.shared.keyspace, client.db, &self.rbuf, &limits, tracking, &mut lookahead);
+            lookahead.discard();
+            // A command arriving in pieces is parsed incrementally by `req`.
+            if client.authenticated && !req.in_progress() {
+                lookahead.read(&self.rbuf, &limits, &self.shared.keyspace, client.db, client.tracking_on);
             }
             while !client.close_after_reply && !output_full {
                 let buf = &self.rbuf[consumed..];
-                // Before AUTH, Redis caps request sizes much lower.
-                let parse = if client.authenticated { parse_command } else { parse_command_unauthenticated };
-                match parse(buf, &limits, &mut req) {
+                let parsed = match lookahead.take(consumed) {
+                    Some((n, ahead)) => Ok(Some((n, ahead))),
+                    None => {
+                        // Before AUTH, Redis caps request sizes much lower.
+                        let parse = if client.authenticated { parse_command } else { parse_command_unauthenticated };
+                        parse(buf, &limits, &mut req).map(|done| done.map(|n| (n, &req)))
+                    }
+                };
+                match parsed {
                     Ok(None) => break,
-                    Ok(Some(n)) => {
-                        if !req.is_empty() {
-                            let args = req.args(buf);
+                    Ok(Some((n, parsed))) => {
+                        if !parsed.is_empty() {
+                            let args = parsed.args(buf);
                             if self.pause_if_needed(args.get(0)).await {
                                 crate::clock::new_batch();
                             }
@@ -171,6 +179,10 @@ impl Connection {
                             emit(&mut self.wbuf, client, before, frame, &mut followups);
                             self.count_buffers();
                             output_full = self.wbuf.capacity() - self.wbuf.len() < WRITE_ROOM;
+                            if !client.authenticated {
+                                // RESET: what follows is parsed with AUTH's limits.
+                                lookahead.discard();
+                            }
                         }
                         consumed += n;
                     }
