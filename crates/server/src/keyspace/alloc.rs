@@ -21,9 +21,29 @@ pub fn size_class(n: usize) -> usize {
     }
 }
 
+/// Makes room for `extra` more bytes, growing to the whole size class the
+/// allocator hands out anyway. A packed encoding that grows by a few bytes
+/// per insert then reallocates once per class instead of on every insert
+/// (Redis's listpacks call realloc every time; jemalloc stays in place
+/// within a class, but the call itself was 8% of an LPUSH profile).
+pub fn reserve_class(buf: &mut Vec<u8>, extra: usize) {
+    let need = buf.len() + extra;
+    if need > buf.capacity() {
+        buf.reserve_exact(size_class(need) - buf.len());
+    }
+}
+
+/// Gives back the capacity that a smaller size class would not need.
+pub fn shrink_class(buf: &mut Vec<u8>) {
+    let fit = size_class(buf.len());
+    if buf.capacity() > fit {
+        buf.shrink_to(fit);
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::size_class;
+    use super::{reserve_class, shrink_class, size_class};
 
     #[test]
     fn sizes_round_up_to_jemallocs_classes() {
@@ -65,5 +85,20 @@ mod tests {
             };
             assert_eq!(size_class(n), real, "size_class({n})");
         }
+    }
+
+    #[test]
+    fn packed_buffers_grow_and_shrink_by_whole_size_classes() {
+        let mut buf = Vec::new();
+        for i in 0..3000 {
+            reserve_class(&mut buf, 1);
+            buf.push(i as u8);
+            assert_eq!(buf.capacity(), size_class(buf.len()), "at {}", buf.len());
+        }
+        buf.truncate(100);
+        shrink_class(&mut buf);
+        assert_eq!(buf.capacity(), 112);
+        shrink_class(&mut buf);
+        assert_eq!(buf.capacity(), 112, "already fits its class");
     }
 }

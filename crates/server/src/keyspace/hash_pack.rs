@@ -9,6 +9,7 @@
 //! order; so the next field to expire is always the first entry, and HGETALL
 //! returns fields in the same order as Redis.
 
+use super::alloc::{reserve_class, shrink_class};
 use super::set_pack::{get_varint, put_varint};
 
 /// A small hash packed in one buffer.
@@ -127,13 +128,11 @@ impl PackHash {
 
     fn splice(&mut self, start: usize, end: usize, bytes: &[u8]) {
         if bytes.len() > end - start {
-            self.buf.reserve_exact(bytes.len() - (end - start));
+            reserve_class(&mut self.buf, bytes.len() - (end - start));
         }
         self.buf.splice(start..end, bytes.iter().copied());
-        // Exact-size like a listpack: jemalloc shrinks within a size class in place.
-        if self.buf.capacity() > self.buf.len() {
-            self.buf.shrink_to_fit();
-        }
+        // Sized like a listpack, to the allocator's size class.
+        shrink_class(&mut self.buf);
     }
 
     /// Inserts a new entry where Redis puts it: at the end without a TTL,
@@ -248,7 +247,7 @@ mod tests {
         assert_eq!(p.find(b"a").map(|e| e.value), Some(&b"one"[..]));
         assert!(p.remove(b"a") && !p.remove(b"a"));
         assert_eq!(p.len(), 1);
-        assert_eq!(p.capacity(), p.buf.len(), "buffer stays exact-size");
+        assert_eq!(p.capacity(), crate::keyspace::alloc::size_class(p.buf.len()), "buffer stays one size class");
     }
 
     #[test]

@@ -10,7 +10,7 @@
 //! database; it adds lazy expiry, LRU updates and Redis's value semantics on
 //! top of the [`Shard`] write path.
 
-mod alloc;
+pub(crate) mod alloc;
 mod entry;
 pub mod evict;
 pub mod expire;

@@ -8,6 +8,8 @@
 //! SMEMBERS order matches). Lookups are linear in a packlist and binary in
 //! an intset; the thresholds that bound their size live in `set.rs`.
 
+use super::alloc::{reserve_class, shrink_class};
+
 /// Bytes a varint needs for `v`.
 #[cfg(test)]
 pub(crate) fn varint_len(mut v: usize) -> usize {
@@ -136,7 +138,7 @@ impl IntSet {
             Err(pos) => {
                 let w = self.width as usize;
                 let e = self.encode(v);
-                self.buf.reserve_exact(w);
+                reserve_class(&mut self.buf, w);
                 self.buf.splice(pos * w..pos * w, e[..w].iter().copied());
                 true
             }
@@ -152,7 +154,7 @@ impl IntSet {
             Ok(pos) => {
                 let w = self.width as usize;
                 self.buf.drain(pos * w..pos * w + w);
-                self.buf.shrink_to_fit();
+                shrink_class(&mut self.buf);
                 true
             }
             Err(_) => false,
@@ -219,8 +221,7 @@ impl PackList {
 
     /// Appends `m` (the caller checked it is absent).
     pub fn push(&mut self, m: &[u8]) {
-        // Exact-size growth, as a listpack reallocates on every insert.
-        self.buf.reserve_exact(m.len() + 2);
+        reserve_class(&mut self.buf, m.len() + 2);
         put_varint(&mut self.buf, m.len());
         self.buf.extend_from_slice(m);
         self.len += 1;
@@ -233,7 +234,7 @@ impl PackList {
             Some((s, e)) => {
                 self.buf.drain(s..e);
                 self.len -= 1;
-                self.buf.shrink_to_fit();
+                shrink_class(&mut self.buf);
                 true
             }
             None => false,

@@ -15,6 +15,7 @@
 
 use std::sync::atomic::{AtomicI32, Ordering};
 
+use crate::keyspace::alloc::{reserve_class, shrink_class};
 use bytes::Bytes;
 
 /// Bytes of Redis's listpack header (total bytes + element count) plus the
@@ -386,7 +387,7 @@ impl Listpack {
     pub fn insert(&mut self, p: usize, v: &[u8]) {
         let (int, size) = plan(v);
         let old = self.buf.len();
-        self.buf.reserve_exact(size);
+        reserve_class(&mut self.buf, size);
         self.buf.resize(old + size, 0);
         self.buf.copy_within(p..old, p + size);
         write_entry(&mut self.buf[p..p + size], v, int);
@@ -410,7 +411,7 @@ impl Listpack {
         let old_size = self.entry_len(p);
         let old = self.buf.len();
         if size > old_size {
-            self.buf.reserve_exact(size - old_size);
+            reserve_class(&mut self.buf, size - old_size);
             self.buf.resize(old + size - old_size, 0);
             self.buf.copy_within(p + old_size..old, p + size);
         } else if size < old_size {
@@ -514,11 +515,10 @@ impl Listpack {
         removed
     }
 
-    /// Releases spare capacity after a deletion, as `lpShrinkToFit` does.
+    /// Releases spare capacity after a deletion, as `lpShrinkToFit` does
+    /// (down to the allocator's size class, which it would keep anyway).
     fn shrink(&mut self) {
-        if self.buf.capacity() > self.buf.len() {
-            self.buf.shrink_to_fit();
-        }
+        shrink_class(&mut self.buf);
     }
 
     /// Iterates over the elements from the one at `p` towards the tail or,

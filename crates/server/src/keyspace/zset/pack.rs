@@ -18,6 +18,8 @@
 //! This module owns the byte layout only; choosing between encodings is
 //! the parent module's job.
 
+use crate::keyspace::alloc::reserve_class;
+
 /// Integral doubles up to this magnitude are stored as integers
 /// (`LLONG_MAX / 2`, the bound of Redis's `double2ll`).
 const INT_LIMIT: f64 = 4_611_686_018_427_387_904.0;
@@ -207,7 +209,7 @@ impl Pack {
         if let Some(e) = dec {
             enc.push(e);
         }
-        self.buf.reserve_exact(enc.len());
+        reserve_class(&mut self.buf, enc.len());
         self.buf.splice(at..at, enc);
         self.len += 1;
     }
