@@ -136,7 +136,7 @@ fn describe(frame: &Frame) -> &'static str {
         Frame::Integer(_) => "integer",
         Frame::Bulk(_) => "bulk string",
         Frame::Null | Frame::NullArray => "nil",
-        Frame::Array(_) => "array",
+        Frame::Array(_) | Frame::BulkArray(_) => "array",
         Frame::Map(_) => "map",
         Frame::Set(_) => "set",
         Frame::Push(_) => "push",

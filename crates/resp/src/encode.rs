@@ -40,6 +40,12 @@ pub fn encode(frame: &Frame, proto: Protocol, out: &mut BytesMut) {
             write_array_header(out, items.len());
             encode_all(items, proto, out);
         }
+        Frame::BulkArray(items) => {
+            write_array_header(out, items.len());
+            for item in items.iter() {
+                write_bulk(out, item);
+            }
+        }
         Frame::Set(items) => {
             write_set_header(out, items.len(), proto);
             encode_all(items, proto, out);
@@ -300,6 +306,12 @@ mod tests {
         both(bulk(""), b"$0\r\n\r\n", b"$0\r\n\r\n");
         both(Frame::Array(vec![bulk("a"), Frame::Integer(1)]), b"*2\r\n$1\r\na\r\n:1\r\n", b"*2\r\n$1\r\na\r\n:1\r\n");
         both(Frame::Array(vec![]), b"*0\r\n", b"*0\r\n");
+        let mut bulks = crate::BulkArray::with_capacity(2);
+        bulks.push_with(|b| b.extend_from_slice(b"a"));
+        bulks.push_with(|b| b.extend_from_slice(b"bc"));
+        let as_array = b"*2\r\n$1\r\na\r\n$2\r\nbc\r\n";
+        both(Frame::BulkArray(Box::new(bulks)), as_array, as_array);
+        both(Frame::BulkArray(Box::default()), b"*0\r\n", b"*0\r\n");
     }
 
     #[test]

@@ -50,5 +50,5 @@ pub use encode::{
     write_simple, write_verbatim,
 };
 pub use error::ProtocolError;
-pub use frame::{Frame, Protocol};
+pub use frame::{BulkArray, Frame, Protocol};
 pub use request::{parse_command, parse_command_unauthenticated, ParseLimits, Request};

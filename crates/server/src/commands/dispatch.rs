@@ -82,6 +82,11 @@ const MOVABLE: &[(&str, Movable)] = &[
 ];
 
 fn movable(spec: &CommandSpec) -> Option<Movable> {
+    // Every movable-keys command locks all shards: the flag spares the
+    // name comparisons on every other command's path.
+    if !spec.has(flag::ALL_SHARDS) {
+        return None;
+    }
     MOVABLE.iter().find(|(name, _)| *name == spec.full).map(|&(_, m)| m)
 }
 
@@ -297,4 +302,19 @@ pub fn call(
         );
     }
     frame
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_movable_keys_command_locks_all_shards() {
+        for (name, _) in MOVABLE {
+            let spec = lookup(name.as_bytes()).unwrap_or_else(|| panic!("{name} is in the table"));
+            assert!(spec.has(flag::ALL_SHARDS), "{name}");
+            assert!(has_movable_keys(spec), "{name}");
+        }
+        assert!(!has_movable_keys(lookup(b"get").expect("get")));
+    }
 }

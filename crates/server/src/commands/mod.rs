@@ -171,23 +171,32 @@ impl CommandSpec {
     }
 }
 
-fn index() -> &'static hashbrown::HashMap<Vec<u8>, &'static CommandSpec> {
-    static INDEX: OnceLock<hashbrown::HashMap<Vec<u8>, &'static CommandSpec>> = OnceLock::new();
-    INDEX.get_or_init(|| table::all().map(|c| (c.name.as_bytes().to_vec(), c)).collect())
+/// Longest top-level command name the index holds (`client-side-caching`
+/// style names are subcommands, looked up by their container).
+const MAX_NAME: usize = 24;
+
+/// Commands by (name length, first letter): a lookup compares one to three
+/// names, case-insensitively, without lowercasing or hashing the argument.
+fn index() -> &'static [Vec<&'static CommandSpec>] {
+    static INDEX: OnceLock<Vec<Vec<&'static CommandSpec>>> = OnceLock::new();
+    INDEX.get_or_init(|| {
+        let mut index = vec![Vec::new(); (MAX_NAME + 1) * 32];
+        for c in table::all() {
+            let at = bucket(c.name.as_bytes()).expect("command names are short and start with a letter");
+            index[at].push(c);
+        }
+        index
+    })
 }
 
-/// Finds a command by name, case-insensitively, without allocating for
-/// names up to 32 bytes.
+fn bucket(name: &[u8]) -> Option<usize> {
+    let first = *name.first()?;
+    (name.len() <= MAX_NAME).then_some(name.len() * 32 + (first | 0x20) as usize % 32)
+}
+
+/// Finds a command by name, case-insensitively.
 pub fn lookup(name: &[u8]) -> Option<&'static CommandSpec> {
-    let mut buf = [0u8; 32];
-    if name.len() <= buf.len() {
-        let lower = &mut buf[..name.len()];
-        lower.copy_from_slice(name);
-        lower.make_ascii_lowercase();
-        index().get(&lower[..]).copied()
-    } else {
-        index().get(&name.to_ascii_lowercase()).copied()
-    }
+    index()[bucket(name)?].iter().copied().find(|c| c.name.as_bytes().eq_ignore_ascii_case(name))
 }
 
 /// Releases everything a client holds in shared tables: subscriptions,

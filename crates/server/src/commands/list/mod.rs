@@ -17,7 +17,7 @@ mod push_pop;
 mod read;
 
 use bytes::Bytes;
-use hearth_resp::Frame;
+use hearth_resp::{BulkArray, Frame};
 
 use super::args::parse_canonical_i64;
 use super::flag::{ALL_SHARDS, READONLY, WRITE};
@@ -124,25 +124,15 @@ fn clamp_range(start: i64, end: i64, len: usize) -> Option<(usize, usize)> {
     Some((start as usize, (end - start + 1) as usize))
 }
 
-/// `count` elements starting at `from`, as bulk frames, going towards the
-/// head if `reverse`. The elements are copied into one buffer that the
-/// frames share (one allocation per reply instead of one per element).
-fn elements(list: &List, from: usize, count: usize, reverse: bool) -> Vec<Frame> {
-    let mut buf = Vec::new();
-    let mut ends = Vec::with_capacity(count.min(list.len()));
+/// `count` elements starting at `from`, going towards the head if
+/// `reverse`, copied into one buffer (one allocation per reply instead of
+/// one per element).
+fn elements(list: &List, from: usize, count: usize, reverse: bool) -> BulkArray {
+    let mut out = BulkArray::with_capacity(count.min(list.len()));
     for e in list.iter_at(from, reverse).take(count) {
-        e.write_to(&mut buf);
-        ends.push(buf.len());
+        out.push_with(|buf| e.write_to(buf));
     }
-    let all = Bytes::from(buf);
-    let mut start = 0;
-    ends.into_iter()
-        .map(|end| {
-            let frame = Frame::Bulk(all.slice(start..end));
-            start = end;
-            frame
-        })
-        .collect()
+    out
 }
 
 // -- Shared with blocking commands (BLPOP, BLMPOP, BLMOVE...) -----------------------------
@@ -175,7 +165,7 @@ pub(crate) fn pop_one(ctx: &mut Ctx<'_>, key: &[u8], end: End) -> Option<Bytes> 
 /// Pops up to `count` elements from `end` of the list at `key` (as
 /// LPOP/RPOP with a count and LMPOP do); returns them in pop order, empty
 /// if there is no list there.
-pub(crate) fn pop_many(ctx: &mut Ctx<'_>, key: &[u8], end: End, count: usize) -> Vec<Frame> {
+pub(crate) fn pop_many(ctx: &mut Ctx<'_>, key: &[u8], end: End, count: usize) -> Frame {
     let fill = fill(ctx);
     let popped = modify_list(&mut ctx.db(), key, |l| {
         let n = count.min(l.len());
@@ -189,10 +179,10 @@ pub(crate) fn pop_many(ctx: &mut Ctx<'_>, key: &[u8], end: End, count: usize) ->
         (out, l.is_empty())
     });
     let Some((out, emptied)) = popped.filter(|(out, _)| !out.is_empty()) else {
-        return Vec::new();
+        return Frame::Array(Vec::new());
     };
     after_removal(ctx, key, pop_event(end), emptied);
-    out
+    Frame::BulkArray(Box::new(out))
 }
 
 /// Moves one element from `src` to `dst` as LMOVE does (`dst` may be

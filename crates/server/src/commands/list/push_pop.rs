@@ -83,7 +83,7 @@ fn pop(ctx: &mut Ctx<'_>, args: Args<'_>, end: End, name: &str) -> Frame {
     }
     match count {
         Some(0) => Frame::Array(Vec::new()),
-        Some(n) => Frame::Array(pop_many(ctx, key, end, n)),
+        Some(n) => pop_many(ctx, key, end, n),
         None => pop_one(ctx, key, end).map_or(Frame::Null, Frame::Bulk),
     }
 }
@@ -139,7 +139,7 @@ pub fn lmpop(ctx: &mut Ctx<'_>, args: Args<'_>) -> Frame {
             Ok(_) => continue,
         }
         let popped = pop_many(ctx, key, end, count);
-        return Frame::Array(vec![Frame::Bulk(bytes::Bytes::copy_from_slice(key)), Frame::Array(popped)]);
+        return Frame::Array(vec![Frame::Bulk(bytes::Bytes::copy_from_slice(key)), popped]);
     }
     Frame::NullArray
 }

@@ -26,7 +26,7 @@ pub fn lrange(ctx: &mut Ctx<'_>, args: Args<'_>) -> Frame {
         Ok(None) => Frame::Array(Vec::new()),
         Ok(Some(l)) => match clamp_range(start, end, l.len()) {
             None => Frame::Array(Vec::new()),
-            Some((from, count)) => Frame::Array(elements(l, from, count, false)),
+            Some((from, count)) => Frame::BulkArray(Box::new(elements(l, from, count, false))),
         },
     }
 }
