@@ -208,7 +208,7 @@ fn cron(shared: &'static Shared) {
         if let Some(t) = crate::tracking::get() {
             t.sweep_dead();
         }
-        shared.gauge.calibrate(crate::commands::info::memory_figures().0);
+        shared.gauge.calibrate(crate::allocator::AllocatorStats::read().used());
         if timeout > 0 {
             let now = shared.clock.now_ms();
             for c in shared.clients.snapshot() {
