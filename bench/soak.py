@@ -22,7 +22,9 @@ Environment (defaults): MAXMEMORY (64mb), POLICY (allkeys-lru), MULTIPLE (10),
 CLIENTS (50), SIZES (value sizes in bytes, one redis-benchmark each:
 100,1000,10000,50000,200000), KEYSPACE (-r, 1000000), PIPELINE (1),
 INTERVAL (0.1 s), USED_SLACK (0.05), RSS_FACTOR (1.3), SERVER (hearth or
-redis), HEARTH_BIN, REDIS_BIN, SKIP_BUILD=1 to skip cargo build,
+redis), SERVER_ARGS (more server options, e.g. "--activedefrag yes"),
+SERIES=1 (print a row per second: RSS, used_memory and the breakdown),
+HEARTH_BIN, REDIS_BIN, SKIP_BUILD=1 to skip cargo build,
 MALLOC_STATS (a file to write the allocator's report, MEMORY MALLOC-STATS,
 to when the writers are done).
 
@@ -56,7 +58,7 @@ def parse_memory(text):
 
 # INFO memory fields shown for the sample with the highest RSS, where the
 # server reports them (Redis has the first three).
-BREAKDOWN = ["allocator_allocated", "allocator_active", "allocator_resident", "allocator_dirty",
+BREAKDOWN = ["active_defrag_running", "allocator_allocated", "allocator_active", "allocator_resident", "allocator_dirty",
              "allocator_muzzy", "allocator_metadata", "allocator_tcache", "mem_clients_normal"]
 
 
@@ -82,6 +84,20 @@ def breakdown(used, rss, d):
     if "mem_clients_normal" in d:
         text += f"    {'(of used_memory: client buffers)':<40} {d['mem_clients_normal']:>13,}\n"
     return text
+
+
+def print_series(samples, details):
+    """One row per second of sampling: the sample with the highest RSS in it (MB)."""
+    print(f"{'t':>5} {'rss':>7} {'used':>7} {'frag':>7} {'dirty':>7} {'meta':>6} {'defrag%':>7}")
+    by_second = {}
+    for (t, used, rss), d in zip(samples, details):
+        if rss >= by_second.get(int(t), (0, 0, 0, {}))[2]:
+            by_second[int(t)] = (t, used, rss, d)
+    mb = 1 << 20
+    for t, used, rss, d in by_second.values():
+        frag = d.get("allocator_active", 0) - d.get("allocator_allocated", 0)
+        print(f"{t:5.1f} {rss / mb:7.1f} {used / mb:7.1f} {frag / mb:7.1f} {d.get('allocator_dirty', 0) / mb:7.1f} "
+              f"{d.get('allocator_metadata', 0) / mb:6.1f} {d.get('active_defrag_running', 0):7}")
 
 
 def rss_bytes(pid):
@@ -135,8 +151,10 @@ def main():
 
     ensure_redis()
     binary = ensure_hearth(ROOT) if kind == "hearth" else ensure_redis()
-    server = Server(kind, binary, ["--maxmemory", maxmemory_text, "--maxmemory-policy", policy])
-    print(f"{kind} on port {server.port}: maxmemory {maxmemory:,} ({maxmemory_text}), {policy}")
+    extra = os.environ.get("SERVER_ARGS", "").split()
+    server = Server(kind, binary, ["--maxmemory", maxmemory_text, "--maxmemory-policy", policy] + extra)
+    print(f"{kind} on port {server.port}: maxmemory {maxmemory:,} ({maxmemory_text}), {policy}"
+          + (f", {' '.join(extra)}" if extra else ""))
     total = int(maxmemory * multiple)
     per_size = total // len(sizes)
     shares = [clients // len(sizes) + (1 if i < clients % len(sizes) else 0) for i in range(len(sizes))]
@@ -200,6 +218,8 @@ def main():
         problems.append("server log shows a panic: " + log[log.index("panicked") - 200:][:600])
 
     print(f"\n{len(samples)} samples over {elapsed:.1f} s of writing")
+    if samples and os.environ.get("SERIES") == "1":
+        print_series(samples, sampler.details)
     if samples:
         t_used, max_used, _ = max(samples, key=lambda s: s[1])
         i_rss = max(range(len(samples)), key=lambda i: samples[i][2])

@@ -69,7 +69,7 @@ fn memory_section(shared: &Shared, cfg: &crate::config::Config, out: &mut String
     let signed = |x: usize, y: usize| x as i64 - y as i64;
     let _ = write!(
         out,
-        "# Memory\r\nused_memory:{used}\r\nused_memory_human:{}\r\nused_memory_rss:{rss}\r\nused_memory_rss_human:{}\r\nused_memory_peak:{used}\r\nused_memory_dataset:{dataset}\r\nallocator_allocated:{}\r\nallocator_active:{}\r\nallocator_resident:{}\r\nallocator_muzzy:{}\r\nallocator_dirty:{}\r\nallocator_metadata:{}\r\nallocator_retained:{}\r\nallocator_tcache:{}\r\nmaxmemory:{}\r\nmaxmemory_human:{}\r\nmaxmemory_policy:{}\r\nallocator_frag_ratio:{:.2}\r\nallocator_frag_bytes:{}\r\nallocator_rss_ratio:{:.2}\r\nallocator_rss_bytes:{}\r\nrss_overhead_ratio:{:.2}\r\nrss_overhead_bytes:{}\r\nmem_fragmentation_ratio:{:.2}\r\nmem_fragmentation_bytes:{}\r\nmem_clients_normal:{}\r\nmem_allocator:jemalloc-5.3.0\r\nlazyfree_pending_objects:0\r\n",
+        "# Memory\r\nused_memory:{used}\r\nused_memory_human:{}\r\nused_memory_rss:{rss}\r\nused_memory_rss_human:{}\r\nused_memory_peak:{used}\r\nused_memory_dataset:{dataset}\r\nallocator_allocated:{}\r\nallocator_active:{}\r\nallocator_resident:{}\r\nallocator_muzzy:{}\r\nallocator_dirty:{}\r\nallocator_metadata:{}\r\nallocator_retained:{}\r\nallocator_tcache:{}\r\nmaxmemory:{}\r\nmaxmemory_human:{}\r\nmaxmemory_policy:{}\r\nallocator_frag_ratio:{:.2}\r\nallocator_frag_bytes:{}\r\nallocator_rss_ratio:{:.2}\r\nallocator_rss_bytes:{}\r\nrss_overhead_ratio:{:.2}\r\nrss_overhead_bytes:{}\r\nmem_fragmentation_ratio:{:.2}\r\nmem_fragmentation_bytes:{}\r\nmem_clients_normal:{}\r\nmem_allocator:jemalloc-5.3.0\r\nactive_defrag_running:{}\r\nlazyfree_pending_objects:0\r\n",
         human(used),
         human(rss),
         a.allocated,
@@ -92,6 +92,7 @@ fn memory_section(shared: &Shared, cfg: &crate::config::Config, out: &mut String
         ratio(rss, used),
         signed(rss, used),
         crate::keyspace::evict::client_bytes(),
+        shared.defrag.running.load(Ordering::Relaxed),
     );
 }
 
@@ -144,11 +145,13 @@ fn section(shared: &Shared, name: &str, now: i64, out: &mut String) {
         }
         "stats" => {
             let evicted = shared.evictor.evicted.load(Ordering::Relaxed);
+            // One block per key: a key's hit or miss is its block's.
+            let (defrag_hits, defrag_misses) = (get(&shared.defrag.hits), get(&shared.defrag.misses));
             let tracked = crate::tracking::get().map_or((0, 0, 0), |t| t.totals());
             let expired: u64 = (0..shared.keyspace.databases()).map(|d| shared.keyspace.sum_db(d, |sh| sh.expired_keys() as usize) as u64).sum();
             let _ = write!(
                 out,
-                "# Stats\r\ntotal_connections_received:{}\r\ntotal_commands_processed:{}\r\ninstantaneous_ops_per_sec:0\r\ntotal_net_input_bytes:{}\r\ntotal_net_output_bytes:{}\r\nrejected_connections:{}\r\nexpired_keys:{expired}\r\nexpired_subkeys:{}\r\nevicted_keys:{evicted}\r\nkeyspace_hits:{}\r\nkeyspace_misses:{}\r\npubsub_channels:{}\r\npubsub_patterns:{}\r\npubsub_shardchannels:{}\r\nclient_query_buffer_limit_disconnections:{}\r\nclient_output_buffer_limit_disconnections:{}\r\ntotal_error_replies:{}\r\nunexpected_error_replies:{}\r\ntracking_total_keys:{}\r\ntracking_total_items:{}\r\ntracking_total_prefixes:{}\r\n",
+                "# Stats\r\ntotal_connections_received:{}\r\ntotal_commands_processed:{}\r\ninstantaneous_ops_per_sec:0\r\ntotal_net_input_bytes:{}\r\ntotal_net_output_bytes:{}\r\nrejected_connections:{}\r\nexpired_keys:{expired}\r\nexpired_subkeys:{}\r\nevicted_keys:{evicted}\r\nactive_defrag_hits:{defrag_hits}\r\nactive_defrag_misses:{defrag_misses}\r\nactive_defrag_key_hits:{defrag_hits}\r\nactive_defrag_key_misses:{defrag_misses}\r\nkeyspace_hits:{}\r\nkeyspace_misses:{}\r\npubsub_channels:{}\r\npubsub_patterns:{}\r\npubsub_shardchannels:{}\r\nclient_query_buffer_limit_disconnections:{}\r\nclient_output_buffer_limit_disconnections:{}\r\ntotal_error_replies:{}\r\nunexpected_error_replies:{}\r\ntracking_total_keys:{}\r\ntracking_total_items:{}\r\ntracking_total_prefixes:{}\r\n",
                 get(&s.total_connections),
                 get(&s.total_commands),
                 get(&s.net_input_bytes),

@@ -1,6 +1,6 @@
 //! Process structure: one acceptor, N worker threads each running a
 //! current-thread tokio runtime (connections stay on their worker for
-//! life), one cron thread (active expiry, idle timeouts), and graceful
+//! life), one cron thread (active expiry, idle timeouts, active defrag), and graceful
 //! shutdown on SIGTERM/SIGINT/SHUTDOWN.
 
 use std::net::{SocketAddr, TcpListener as StdListener};
@@ -12,7 +12,9 @@ use std::time::Duration;
 use tokio::net::TcpStream;
 use tokio::sync::mpsc;
 
+use super::defrag::DefragSettings;
 use super::Shared;
+use crate::allocator::AllocatorStats;
 use crate::clock::{Clock, SystemClock};
 use crate::config::Config;
 use crate::keyspace::expire::ExpireCycle;
@@ -194,9 +196,9 @@ async fn admit(shared: &'static Shared, mut stream: TcpStream, peer: SocketAddr)
 fn cron(shared: &'static Shared) {
     let mut cycle = ExpireCycle::default();
     while !shared.shutting_down.load(Ordering::SeqCst) {
-        let (hz, timeout) = {
+        let (hz, timeout, defrag) = {
             let c = shared.config.read();
-            (c.hz.max(1), c.timeout)
+            (c.hz.max(1), c.timeout, DefragSettings::of(&c))
         };
         let tick = Duration::from_millis(1000 / hz);
         shared.clock.resync();
@@ -208,7 +210,9 @@ fn cron(shared: &'static Shared) {
         if let Some(t) = crate::tracking::get() {
             t.sweep_dead();
         }
-        shared.gauge.calibrate(crate::allocator::AllocatorStats::read().used());
+        let allocator = AllocatorStats::read();
+        shared.gauge.calibrate(allocator.used());
+        shared.defrag.tick(&shared.keyspace, &defrag, allocator.allocated, tick);
         if timeout > 0 {
             let now = shared.clock.now_ms();
             for c in shared.clients.snapshot() {

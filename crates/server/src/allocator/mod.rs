@@ -6,11 +6,15 @@
 //! inside partly used slabs) <= `resident` (also dirty pages freed but not
 //! yet returned to the kernel, and metadata). RSS adds what is not jemalloc's
 //! (binary, stacks, libc). This module only reads (and purges on request);
-//! it must not change allocator settings.
+//! it must not change allocator settings. [`slabs`] has the per-bin view
+//! and the calls active defrag makes.
 
 use std::ptr;
+use std::sync::OnceLock;
 
 use tikv_jemalloc_ctl::{epoch, raw, stats};
+
+pub mod slabs;
 
 /// One reading of jemalloc's statistics, in bytes.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -87,6 +91,21 @@ pub fn purge() {
     }
 }
 
+/// Whether jemalloc is the process's global allocator (the binary installs
+/// it; a program embedding the library may not): a 1 MB allocation made
+/// through `std::alloc` must show in jemalloc's `allocated`.
+pub fn is_global_allocator() -> bool {
+    static ANSWER: OnceLock<bool> = OnceLock::new();
+    *ANSWER.get_or_init(|| {
+        const PROBE: usize = 1 << 20;
+        let before = AllocatorStats::read().allocated;
+        let probe = std::hint::black_box(vec![1u8; PROBE]);
+        let during = AllocatorStats::read().allocated;
+        drop(probe);
+        during >= before + PROBE / 2
+    })
+}
+
 /// Resident set size of this process, from /proc.
 pub fn rss_bytes() -> usize {
     std::fs::read_to_string("/proc/self/statm")
@@ -112,5 +131,6 @@ mod tests {
         assert_eq!(during.used(), during.allocated - during.tcache);
         drop(block);
         assert!(AllocatorStats::read().allocated + (32 << 20) <= during.allocated);
+        assert!(is_global_allocator());
     }
 }
