@@ -128,3 +128,24 @@ fn active_defrag_compacts_sparse_slabs_and_keeps_every_value() {
         assert!(ttl > 3_500_000 && ttl <= 3_600_000 + i as i64, "{k} pttl {ttl}");
     }
 }
+
+#[test]
+fn under_maxmemory_freed_pages_are_returned_to_the_kernel_within_a_tick_or_two() {
+    let s = Server::start(&["--maxmemory", "64mb", "--hz", "50"]);
+    let mut c = s.raw();
+    let value = "v".repeat(200_000);
+    for i in 0..100 {
+        assert_eq!(c.cmd(&["SET", &format!("big{i}"), &value]), ok());
+    }
+    assert_eq!(c.cmd(&["FLUSHALL"]), ok());
+    // jemalloc alone would keep the 20 MB freed above resident for ~10 s.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    loop {
+        let dirty = memory(&mut c)("allocator_dirty");
+        if dirty <= (64 << 20) / 64 {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "{dirty} bytes of dirty pages after 5 s");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
