@@ -158,8 +158,9 @@ impl Bins {
     }
 
     /// A block for `layout` in the arena that holds `old`, bypassing the
-    /// thread cache so that it comes from the arena's fullest-first slabs
-    /// rather than from a cached region of the slab being emptied.
+    /// thread cache so that it comes from the bin's current slab (jemalloc
+    /// fills its oldest non-full slabs first) rather than from a cached
+    /// region, which may well be in the slab being emptied.
     pub fn alloc_near(&self, old: NonNull<u8>, layout: Layout) -> Option<NonNull<u8>> {
         let mut arena: u32 = 0;
         let mut len = std::mem::size_of::<u32>();
