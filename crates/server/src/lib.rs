@@ -5,6 +5,7 @@
 //! keyspace; [`conn`] owns sockets and buffers; [`server`] owns threads and
 //! process lifetime. [`config`] is read by all of them.
 
+pub mod allocator;
 pub mod blocking;
 pub mod clock;
 pub mod commands;
@@ -21,3 +22,9 @@ pub mod reply;
 pub mod server;
 pub mod strnum;
 pub mod tracking;
+
+// Unit tests run on the allocator the binary ships with (main.rs), so that
+// allocator statistics and active defrag are tested against jemalloc itself.
+#[cfg(test)]
+#[global_allocator]
+static TEST_ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;

@@ -185,8 +185,7 @@ fn config_set_is_atomic() {
 fn config_set_errors_name_the_argument() {
     let s = Server::new();
     let mut c = s.raw();
-    let failed =
-        |name: &str, why: &str| err(&format!("ERR CONFIG SET failed (possibly related to argument '{name}') - {why}"));
+    let failed = common::config_set_failed;
     let cases: [(&[&str], Frame); 6] = [
         (&["maxmemory", "abc"], failed("maxmemory", "argument must be a memory value")),
         (&["timeout", "-1"], failed("timeout", "argument must be between 0 and 2147483647 inclusive")),

@@ -77,6 +77,7 @@ pub fn set(ctx: &mut Ctx<'_>, args: Args<'_>) -> Frame {
 pub fn resetstat(ctx: &mut Ctx<'_>, _args: Args<'_>) -> Frame {
     ctx.shared.stats.reset();
     ctx.shared.evictor.evicted.store(0, std::sync::atomic::Ordering::Relaxed);
+    ctx.shared.defrag.reset_stats();
     ctx.shared.slowlog.reset();
     for spec in super::table::all() {
         spec.stats.reset();

@@ -8,6 +8,7 @@ use hearth_resp::{Args, Frame};
 
 use super::db::live_len;
 use super::Ctx;
+use crate::allocator::{rss_bytes, AllocatorStats};
 use crate::server::{Shared, HEARTH_VERSION, REDIS_VERSION};
 
 const DEFAULT: &[&str] = &[
@@ -25,33 +26,6 @@ const DEFAULT: &[&str] = &[
 ];
 const ALL_EXTRA: &[&str] = &["commandstats"];
 
-/// Memory figures: (bytes allocated and in use, allocator resident, rss).
-///
-/// jemalloc counts freed blocks that wait in its per-thread caches as
-/// allocated; Redis's used_memory (its own count of live allocations) does
-/// not, and with a worker per core the caches can hold megabytes, which
-/// would make a small maxmemory hold far fewer keys than Redis does. So
-/// the cached bytes are taken out.
-pub fn memory_figures() -> (usize, usize, usize) {
-    use tikv_jemalloc_ctl::{epoch, raw, stats};
-    let _ = epoch::advance();
-    let allocated = stats::allocated::read().unwrap_or(0);
-    // MALLCTL_ARENAS_ALL (4096): the sum over arenas.
-    // SAFETY: the name is NUL-terminated and the value a size_t, as jemalloc
-    // documents for stats.arenas.<i>.tcache_bytes.
-    let cached = unsafe { raw::read::<usize>(b"stats.arenas.4096.tcache_bytes\0") }.unwrap_or(0);
-    let resident = stats::resident::read().unwrap_or(0);
-    (allocated.saturating_sub(cached), resident, rss_bytes())
-}
-
-/// Resident set size of this process, from /proc.
-pub fn rss_bytes() -> usize {
-    std::fs::read_to_string("/proc/self/statm")
-        .ok()
-        .and_then(|s| s.split_whitespace().nth(1).and_then(|p| p.parse::<usize>().ok()))
-        .map_or(0, |pages| pages * 4096)
-}
-
 fn human(n: usize) -> String {
     let f = n as f64;
     if f >= (1u64 << 30) as f64 {
@@ -65,15 +39,61 @@ fn human(n: usize) -> String {
     }
 }
 
-/// The used_memory figure: the allocator's count when it is jemalloc,
-/// else the keyspace's own accounting.
+/// The used_memory figure: the allocator's count of live allocations
+/// when it is jemalloc, else the keyspace's own accounting.
 pub fn used_memory(shared: &Shared) -> usize {
-    let (allocated, _, _) = memory_figures();
-    if allocated > 0 {
-        allocated
-    } else {
-        shared.keyspace.used_memory()
+    match AllocatorStats::read().used() {
+        0 => shared.keyspace.used_memory(),
+        used => used,
     }
+}
+
+/// `a / b` as Redis prints ratios (0 when `b` is 0).
+fn ratio(a: usize, b: usize) -> f64 {
+    if b == 0 {
+        0.0
+    } else {
+        a as f64 / b as f64
+    }
+}
+
+/// The `# Memory` section. Field names and their definitions are Redis's
+/// (`allocator_frag_*` = active over allocated, `allocator_rss_*` =
+/// resident over active, `rss_overhead_*` = RSS over resident,
+/// `mem_fragmentation_*` = RSS over used_memory).
+fn memory_section(shared: &Shared, cfg: &crate::config::Config, out: &mut String) {
+    let a = AllocatorStats::read();
+    let rss = rss_bytes();
+    let used = if a.used() > 0 { a.used() } else { shared.keyspace.used_memory() };
+    let dataset = shared.keyspace.used_memory();
+    let signed = |x: usize, y: usize| x as i64 - y as i64;
+    let _ = write!(
+        out,
+        "# Memory\r\nused_memory:{used}\r\nused_memory_human:{}\r\nused_memory_rss:{rss}\r\nused_memory_rss_human:{}\r\nused_memory_peak:{used}\r\nused_memory_dataset:{dataset}\r\nallocator_allocated:{}\r\nallocator_active:{}\r\nallocator_resident:{}\r\nallocator_muzzy:{}\r\nallocator_dirty:{}\r\nallocator_metadata:{}\r\nallocator_retained:{}\r\nallocator_tcache:{}\r\nmaxmemory:{}\r\nmaxmemory_human:{}\r\nmaxmemory_policy:{}\r\nallocator_frag_ratio:{:.2}\r\nallocator_frag_bytes:{}\r\nallocator_rss_ratio:{:.2}\r\nallocator_rss_bytes:{}\r\nrss_overhead_ratio:{:.2}\r\nrss_overhead_bytes:{}\r\nmem_fragmentation_ratio:{:.2}\r\nmem_fragmentation_bytes:{}\r\nmem_clients_normal:{}\r\nmem_allocator:jemalloc-5.3.0\r\nactive_defrag_running:{}\r\nlazyfree_pending_objects:0\r\n",
+        human(used),
+        human(rss),
+        a.allocated,
+        a.active,
+        a.resident,
+        a.muzzy,
+        a.dirty,
+        a.metadata,
+        a.retained,
+        a.tcache,
+        cfg.maxmemory,
+        human(cfg.maxmemory as usize),
+        cfg.maxmemory_policy,
+        ratio(a.active, a.allocated),
+        a.frag_bytes(),
+        ratio(a.resident, a.active),
+        signed(a.resident, a.active),
+        ratio(rss, a.resident),
+        signed(rss, a.resident),
+        ratio(rss, used),
+        signed(rss, used),
+        crate::keyspace::evict::client_bytes(),
+        shared.defrag.running.load(Ordering::Relaxed),
+    );
 }
 
 fn section(shared: &Shared, name: &str, now: i64, out: &mut String) {
@@ -115,22 +135,7 @@ fn section(shared: &Shared, name: &str, now: i64, out: &mut String) {
                 crate::blocking::get().blocking_keys(),
             );
         }
-        "memory" => {
-            let (allocated, resident, rss) = memory_figures();
-            let used = if allocated > 0 { allocated } else { shared.keyspace.used_memory() };
-            let dataset = shared.keyspace.used_memory();
-            let frag = if used > 0 { rss as f64 / used as f64 } else { 0.0 };
-            let _ = write!(
-                out,
-                "# Memory\r\nused_memory:{used}\r\nused_memory_human:{}\r\nused_memory_rss:{rss}\r\nused_memory_rss_human:{}\r\nused_memory_peak:{used}\r\nused_memory_dataset:{dataset}\r\nmem_clients_normal:{}\r\nallocator_allocated:{allocated}\r\nallocator_resident:{resident}\r\nmaxmemory:{}\r\nmaxmemory_human:{}\r\nmaxmemory_policy:{}\r\nmem_fragmentation_ratio:{frag:.2}\r\nmem_allocator:jemalloc-5.3.0\r\nlazyfree_pending_objects:0\r\n",
-                human(used),
-                human(rss),
-                crate::keyspace::evict::client_bytes(),
-                cfg.maxmemory,
-                human(cfg.maxmemory as usize),
-                cfg.maxmemory_policy,
-            );
-        }
+        "memory" => memory_section(shared, &cfg, out),
         "persistence" => {
             let _ = write!(
                 out,
@@ -140,11 +145,13 @@ fn section(shared: &Shared, name: &str, now: i64, out: &mut String) {
         }
         "stats" => {
             let evicted = shared.evictor.evicted.load(Ordering::Relaxed);
+            // One block per key: a key's hit or miss is its block's.
+            let (defrag_hits, defrag_misses) = (get(&shared.defrag.hits), get(&shared.defrag.misses));
             let tracked = crate::tracking::get().map_or((0, 0, 0), |t| t.totals());
             let expired: u64 = (0..shared.keyspace.databases()).map(|d| shared.keyspace.sum_db(d, |sh| sh.expired_keys() as usize) as u64).sum();
             let _ = write!(
                 out,
-                "# Stats\r\ntotal_connections_received:{}\r\ntotal_commands_processed:{}\r\ninstantaneous_ops_per_sec:0\r\ntotal_net_input_bytes:{}\r\ntotal_net_output_bytes:{}\r\nrejected_connections:{}\r\nexpired_keys:{expired}\r\nexpired_subkeys:{}\r\nevicted_keys:{evicted}\r\nkeyspace_hits:{}\r\nkeyspace_misses:{}\r\npubsub_channels:{}\r\npubsub_patterns:{}\r\npubsub_shardchannels:{}\r\nclient_query_buffer_limit_disconnections:{}\r\nclient_output_buffer_limit_disconnections:{}\r\ntotal_error_replies:{}\r\nunexpected_error_replies:{}\r\ntracking_total_keys:{}\r\ntracking_total_items:{}\r\ntracking_total_prefixes:{}\r\n",
+                "# Stats\r\ntotal_connections_received:{}\r\ntotal_commands_processed:{}\r\ninstantaneous_ops_per_sec:0\r\ntotal_net_input_bytes:{}\r\ntotal_net_output_bytes:{}\r\nrejected_connections:{}\r\nexpired_keys:{expired}\r\nexpired_subkeys:{}\r\nevicted_keys:{evicted}\r\nactive_defrag_hits:{defrag_hits}\r\nactive_defrag_misses:{defrag_misses}\r\nactive_defrag_key_hits:{defrag_hits}\r\nactive_defrag_key_misses:{defrag_misses}\r\nkeyspace_hits:{}\r\nkeyspace_misses:{}\r\npubsub_channels:{}\r\npubsub_patterns:{}\r\npubsub_shardchannels:{}\r\nclient_query_buffer_limit_disconnections:{}\r\nclient_output_buffer_limit_disconnections:{}\r\ntotal_error_replies:{}\r\nunexpected_error_replies:{}\r\ntracking_total_keys:{}\r\ntracking_total_items:{}\r\ntracking_total_prefixes:{}\r\n",
                 get(&s.total_connections),
                 get(&s.total_commands),
                 get(&s.net_input_bytes),

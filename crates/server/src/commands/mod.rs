@@ -27,6 +27,7 @@ pub mod info;
 mod keys;
 mod lcs;
 mod list;
+mod memory;
 mod pubsub;
 mod server;
 mod set;

@@ -11,8 +11,8 @@ use super::flag::{
     WRITE,
 };
 use super::{
-    blocking, client, command_cmd, config_cmd, connection, counter, db, expire, info, keys, lcs, list, pubsub, server,
-    string, tracking, transaction, CommandSpec, KeySpec,
+    blocking, client, command_cmd, config_cmd, connection, counter, db, expire, info, keys, lcs, list, memory, pubsub,
+    server, string, tracking, transaction, CommandSpec, KeySpec,
 };
 use crate::server::stats::CommandStats;
 
@@ -135,6 +135,13 @@ static LATENCY_SUBS: [CommandSpec; 4] = [
 ];
 
 #[rustfmt::skip]
+static MEMORY_SUBS: [CommandSpec; 3] = [
+    sub!("memory", "malloc-stats", 2, NONE_FLAGS, NONE, memory::malloc_stats, "4.0.0", "Returns the allocator statistics."),
+    sub!("memory", "purge", 2, NONE_FLAGS, NONE, memory::purge, "4.0.0", "Asks the allocator to release memory."),
+    sub!("memory", "help", 2, LOADING | STALE, NONE, memory::help, "4.0.0", "Returns helpful text about the different subcommands."),
+];
+
+#[rustfmt::skip]
 static FUNCTION_SUBS: [CommandSpec; 2] = [
     sub!("function", "list", -2, NOSCRIPT, NONE, server::function_list, "7.0.0", "Returns information about all libraries."),
     sub!("function", "flush", -2, WRITE | NOSCRIPT, NONE, server::function_flush, "7.0.0", "Deletes all libraries and functions."),
@@ -151,7 +158,7 @@ pub fn all() -> impl Iterator<Item = &'static CommandSpec> {
 
 /// The foundation's top-level commands.
 #[rustfmt::skip]
-pub static CORE: [CommandSpec; 81] = [
+pub static CORE: [CommandSpec; 82] = [
     // connection
     cmd!("ping", "ping", -1, FAST, NONE, connection::ping, "connection", "1.0.0", "Returns the server's liveliness response."),
     cmd!("echo", "echo", 2, LOADING | STALE | FAST, NONE, connection::echo, "connection", "1.0.0", "Returns the given string."),
@@ -238,6 +245,7 @@ pub static CORE: [CommandSpec; 81] = [
     cmd!("debug", "debug", -2, ADMIN | NOSCRIPT | LOADING | STALE | ALL_SHARDS, NONE, server::debug, "server", "1.0.0", "A container for debugging commands."),
     cmd!("slowlog", "slowlog", -2, NONE_FLAGS, NONE, server::latency_empty, "server", "2.2.12", "A container for slow log commands.", &SLOWLOG_SUBS),
     cmd!("latency", "latency", -2, NONE_FLAGS, NONE, server::latency_empty, "server", "2.8.13", "A container for latency diagnostics commands.", &LATENCY_SUBS),
+    cmd!("memory", "memory", -2, NONE_FLAGS, NONE, memory::help, "server", "4.0.0", "A container for memory diagnostics commands.", &MEMORY_SUBS),
     cmd!("function", "function", -2, NONE_FLAGS, NONE, server::function_list, "scripting", "7.0.0", "A container for function commands.", &FUNCTION_SUBS),
 ];
 

@@ -60,6 +60,13 @@ pub struct Config {
     pub tracking_table_max_keys: i64,
     pub hll_sparse_max_bytes: u64,
     pub lazyfree_lazy_user_flush: bool,
+    pub activedefrag: bool,
+    pub active_defrag_ignore_bytes: u64,
+    pub active_defrag_threshold_lower: u64,
+    pub active_defrag_threshold_upper: u64,
+    pub active_defrag_cycle_min: u64,
+    pub active_defrag_cycle_max: u64,
+    pub active_defrag_max_scan_fields: u64,
     /// Path of the config file the server was started with, for CONFIG REWRITE.
     pub config_file: Option<std::path::PathBuf>,
 }
@@ -114,6 +121,14 @@ impl Default for Config {
             tracking_table_max_keys: 1_000_000,
             hll_sparse_max_bytes: 3000,
             lazyfree_lazy_user_flush: false,
+            // Redis's defaults (active defrag off; see server/defrag.rs).
+            activedefrag: false,
+            active_defrag_ignore_bytes: 100 << 20,
+            active_defrag_threshold_lower: 10,
+            active_defrag_threshold_upper: 100,
+            active_defrag_cycle_min: 1,
+            active_defrag_cycle_max: 25,
+            active_defrag_max_scan_fields: 1000,
             config_file: None,
         }
     }

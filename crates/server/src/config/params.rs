@@ -27,10 +27,10 @@ fn int_in(v: &str, min: i64, max: i64) -> Result<i64, String> {
     Ok(n)
 }
 
-fn mem_in(v: &str, max: u64) -> Result<u64, String> {
+fn mem_in(v: &str, min: u64, max: u64) -> Result<u64, String> {
     let n = parse_memory(v).ok_or_else(|| "argument must be a memory value".to_string())?;
-    if n > max {
-        return Err(format!("argument must be between 0 and {max} inclusive"));
+    if n < min || n > max {
+        return Err(format!("argument must be between {min} and {max} inclusive"));
     }
     Ok(n)
 }
@@ -70,13 +70,16 @@ macro_rules! int_param {
 
 macro_rules! mem_param {
     ($name:literal, $field:ident, $max:expr) => {
+        mem_param!($name, $field, 0, $max)
+    };
+    ($name:literal, $field:ident, $min:expr, $max:expr) => {
         Param {
             name: $name,
             alias: None,
             immutable: false,
             get: |c| c.$field.to_string(),
             set: |c, v| {
-                c.$field = mem_in(v, $max)?;
+                c.$field = mem_in(v, $min, $max)?;
                 Ok(())
             },
         }
@@ -233,13 +236,21 @@ pub fn params() -> &'static [Param] {
             int_param!("tracking-table-max-keys", tracking_table_max_keys, 0, i64::MAX),
             mem_param!("hll-sparse-max-bytes", hll_sparse_max_bytes, i64::MAX as u64),
             bool_param!("lazyfree-lazy-user-flush", lazyfree_lazy_user_flush),
+            // Redis's names and ranges (config.c).
+            bool_param!("activedefrag", activedefrag),
+            mem_param!("active-defrag-ignore-bytes", active_defrag_ignore_bytes, 1, i64::MAX as u64),
+            int_param!("active-defrag-threshold-lower", active_defrag_threshold_lower, 0, 1000),
+            int_param!("active-defrag-threshold-upper", active_defrag_threshold_upper, 0, 1000),
+            int_param!("active-defrag-cycle-min", active_defrag_cycle_min, 1, 99),
+            int_param!("active-defrag-cycle-max", active_defrag_cycle_max, 1, 99),
+            int_param!("active-defrag-max-scan-fields", active_defrag_max_scan_fields, 1, i64::MAX),
             Param {
                 name: "maxmemory-clients",
                 alias: None,
                 immutable: false,
                 get: |c| c.maxmemory_clients.to_string(),
                 set: |c, v| {
-                    c.maxmemory_clients = mem_in(v, i64::MAX as u64)?;
+                    c.maxmemory_clients = mem_in(v, 0, i64::MAX as u64)?;
                     Ok(())
                 },
             },
@@ -257,7 +268,7 @@ pub fn find(name: &str) -> Option<&'static Param> {
 pub fn rewrite_value(p: &Param, c: &Config) -> String {
     let v = (p.get)(c);
     match p.name {
-        "maxmemory" | "proto-max-bulk-len" | "client-query-buffer-limit" => {
+        "maxmemory" | "proto-max-bulk-len" | "client-query-buffer-limit" | "active-defrag-ignore-bytes" => {
             v.parse::<u64>().map(format_memory).unwrap_or(v)
         }
         _ => v,

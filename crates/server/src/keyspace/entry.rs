@@ -30,6 +30,7 @@ use std::alloc::{alloc, dealloc, Layout};
 use std::marker::PhantomData;
 use std::ptr::NonNull;
 
+use super::defrag::BlockMover;
 use super::object::Object;
 
 const KIND_STR: u8 = 0;
@@ -483,6 +484,24 @@ impl Entry {
         }
     }
 
+    /// Moves the block to a new address (active defrag): `mover` gives the
+    /// new block for the old one's layout, the bytes are copied, and the old
+    /// block goes back through `mover`. With no new block the entry stays.
+    pub(super) fn relocate(self, mover: &mut dyn BlockMover) -> Entry {
+        let h = self.raw.header();
+        let layout = block_layout(h.flags, h.cap);
+        let Some(new) = mover.alloc_near(self.raw.0, layout) else { return self };
+        // SAFETY: both blocks are `layout.size()` bytes and distinct. An
+        // inline Object moves bitwise, as any Rust value may (nothing points
+        // into a block: tables hold the block's address, which changes here
+        // under the shard's lock).
+        unsafe { std::ptr::copy_nonoverlapping(self.raw.0.as_ptr(), new.as_ptr(), layout.size()) };
+        let old = self.raw.0;
+        std::mem::forget(self);
+        mover.free(old, layout);
+        Entry { raw: Raw(new) }
+    }
+
     /// The block address, for the table's tagged slots (at most 48 bits on
     /// the 64-bit platforms we support; checked).
     pub(super) fn into_addr(self) -> u64 {
@@ -542,50 +561,5 @@ impl std::fmt::Debug for Entry {
 mod obj_tests;
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn string_entry_round_trips_key_value_and_expire() {
-        let e = Entry::new(b"key:0000000001", Value::Str(vec![b'x'; 32]), Some(1234), 7, 0);
-        assert_eq!(e.key(), b"key:0000000001");
-        assert!(matches!(e.value(), ValueRef::Str(v) if v == [b'x'; 32]));
-        assert_eq!(e.expire_at(), Some(1234));
-        assert_eq!(e.lru(), 7);
-        assert!(e.block_size() <= 64, "small key must fit a 64-byte class");
-    }
-
-    #[test]
-    fn int_entry_and_in_place_expire_update() {
-        let mut e = Entry::new(b"n", Value::Int(-42), Some(5), 0, 0);
-        assert!(matches!(e.value(), ValueRef::Int(-42)));
-        assert!(e.set_expire_in_place(99));
-        assert_eq!(e.expire_at(), Some(99));
-        let mut e2 = Entry::new(b"n", Value::Int(1), None, 0, 0);
-        assert!(!e2.set_expire_in_place(99));
-    }
-
-    #[test]
-    fn large_values_use_multibyte_varints() {
-        let big = vec![7u8; 100_000];
-        let key = vec![b'k'; 300];
-        let e = Entry::new(&key, Value::Str(big.clone()), None, 0, 0);
-        assert_eq!(e.key(), &key[..]);
-        assert!(matches!(e.value(), ValueRef::Str(v) if v == &big[..]));
-    }
-
-    #[test]
-    fn append_in_place_uses_slack_then_refuses() {
-        let mut e = Entry::new(b"k", Value::Str(b"ab".to_vec()), None, 0, 4);
-        assert!(e.append_in_place(b"cd"));
-        assert!(matches!(e.value(), ValueRef::Str(b"abcd")));
-        assert!(!e.append_in_place(b"efghijk"));
-    }
-
-    #[test]
-    fn lru_keeps_24_bits() {
-        let mut e = Entry::new(b"k", Value::Int(1), None, 0, 0);
-        e.set_lru(0x1234_5678);
-        assert_eq!(e.lru(), 0x34_5678);
-    }
-}
+#[path = "entry_tests.rs"]
+mod tests;

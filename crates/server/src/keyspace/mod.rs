@@ -11,6 +11,7 @@
 //! top of the [`Shard`] write path.
 
 pub(crate) mod alloc;
+pub mod defrag;
 mod entry;
 pub mod evict;
 pub mod expire;

@@ -14,6 +14,7 @@
 //!
 //! This module knows nothing of expiry or side effects: the shard does.
 
+use super::defrag::BlockMover;
 use super::entry::{Entry, EntryMut, EntryRef};
 
 const ADDR_MASK: u64 = (1 << 48) - 1;
@@ -205,6 +206,22 @@ impl Table {
         self.slots[slot] = entry.into_addr() | (word & !ADDR_MASK);
         // SAFETY: the old address was owned by this slot and is now released.
         unsafe { Entry::from_addr(word & ADDR_MASK) }
+    }
+
+    /// The block address in an occupied slot (active defrag asks the
+    /// allocator about it).
+    pub fn block_addr(&self, slot: usize) -> usize {
+        (self.slots[slot] & ADDR_MASK) as usize
+    }
+
+    /// Moves the entry in an occupied slot to another block (active
+    /// defrag); the slot keeps its place and tag.
+    pub fn relocate(&mut self, slot: usize, mover: &mut dyn BlockMover) {
+        let word = self.slots[slot];
+        // SAFETY: the slot owns this address; it gets the moved entry's
+        // address back before anything else can read the slot.
+        let entry = unsafe { Entry::from_addr(word & ADDR_MASK) };
+        self.slots[slot] = entry.relocate(mover).into_addr() | (word & !ADDR_MASK);
     }
 
     /// Removes the entry in an occupied slot, shifting later members of its

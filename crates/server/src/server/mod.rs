@@ -1,7 +1,8 @@
 //! Server-wide state ([`Shared`]) and the process around it: listener,
-//! worker threads, the cron thread (active expiry, idle timeouts) and
-//! graceful shutdown.
+//! worker threads, the cron thread (active expiry, idle timeouts, active
+//! defrag) and graceful shutdown.
 
+pub mod defrag;
 mod run;
 pub mod stats;
 
@@ -79,6 +80,8 @@ pub struct Shared {
     pub evictor: Evictor,
     /// The memory estimate maxmemory is checked against.
     pub gauge: Gauge,
+    /// Active defrag (cron) and its INFO counters.
+    pub defrag: defrag::ActiveDefrag,
     memory: Mutex<MemorySettings>,
     maxmemory: AtomicU64,
     /// How reads stamp entries, packed for a lock-free read on every
@@ -121,6 +124,7 @@ impl Shared {
             config_version: AtomicU64::new(1),
             evictor: Evictor::default(),
             gauge: Gauge::default(),
+            defrag: defrag::ActiveDefrag::default(),
             memory: Mutex::new(MemorySettings { policy: Policy::NoEviction, samples: 5, lfu_decay: 1 }),
             maxmemory: AtomicU64::new(0),
             access_mode: AtomicU64::new(0),

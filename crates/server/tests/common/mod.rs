@@ -196,6 +196,11 @@ pub fn query_err(cmd: &redis::Cmd, con: &mut Connection) -> String {
     }
 }
 
+/// The error CONFIG SET gives for a bad `name`, with Redis's reason `why`.
+pub fn config_set_failed(name: &str, why: &str) -> Frame {
+    err(&format!("ERR CONFIG SET failed (possibly related to argument '{name}') - {why}"))
+}
+
 /// Builds a `redis::Cmd` from string arguments.
 pub fn cmd(args: &[&str]) -> redis::Cmd {
     let mut c = redis::cmd(args[0]);
