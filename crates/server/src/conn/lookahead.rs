@@ -89,16 +89,17 @@ impl Lookahead {
 mod tests {
     use super::*;
 
-    fn limits() -> ParseLimits {
-        ParseLimits::default()
+    /// A lookahead that has read `buf` (with prefetching into an empty keyspace).
+    fn read_ahead(buf: &[u8]) -> Lookahead {
+        let mut la = Lookahead::default();
+        la.read(buf, &ParseLimits::default(), &Keyspace::new(1), 0, false);
+        la
     }
 
     #[test]
     fn runs_every_complete_command_in_order_then_stops_at_a_partial_one() {
-        let ks = Keyspace::new(1);
         let buf = b"*2\r\n$3\r\nGET\r\n$1\r\na\r\nPING\r\n*0\r\n*2\r\n$3\r\nGET\r\n$2\r\nbc\r\n*2\r\n$3\r\nGET";
-        let mut la = Lookahead::default();
-        la.read(buf, &limits(), &ks, 0, false);
+        let mut la = read_ahead(buf);
         let mut seen = Vec::new();
         let mut offset = 0;
         while let Some((n, req)) = la.take(offset) {
@@ -118,20 +119,16 @@ mod tests {
 
     #[test]
     fn a_malformed_command_is_left_for_the_caller_to_report() {
-        let ks = Keyspace::new(1);
         let buf = b"PING\r\n*x\r\nPING\r\n";
-        let mut la = Lookahead::default();
-        la.read(buf, &limits(), &ks, 0, false);
+        let mut la = read_ahead(buf);
         assert_eq!(la.take(0).map(|(n, _)| n), Some(6));
         assert!(la.take(6).is_none());
     }
 
     #[test]
     fn nothing_is_taken_at_an_offset_it_did_not_parse_or_after_a_discard() {
-        let ks = Keyspace::new(1);
         let buf = b"PING\r\nPING\r\n";
-        let mut la = Lookahead::default();
-        la.read(buf, &limits(), &ks, 0, false);
+        let mut la = read_ahead(buf);
         assert!(la.take(3).is_none());
         assert!(la.take(0).is_some());
         la.discard();
