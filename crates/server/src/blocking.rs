@@ -50,6 +50,8 @@ pub struct Waiter {
     pub notify: Notify,
     /// Set by CLIENT UNBLOCK.
     pub unblock: Mutex<Option<Unblock>>,
+    /// Blocked with a timeout (INFO `clients_in_timeout_table`).
+    pub timed: bool,
 }
 
 /// Waiters of each (db, key), in arrival order.
@@ -61,6 +63,7 @@ pub struct Blocking {
     queues: Mutex<Queues>,
     by_client: Mutex<HashMap<u64, Arc<Waiter>>>,
     blocked: AtomicUsize,
+    timed: AtomicUsize,
 }
 
 static BLOCKING: OnceLock<Blocking> = OnceLock::new();
@@ -83,6 +86,12 @@ impl Blocking {
     /// Number of blocked clients (INFO `blocked_clients`).
     pub fn blocked_clients(&self) -> usize {
         self.blocked.load(Ordering::Relaxed)
+    }
+
+    /// Number of blocked clients with a timeout (INFO
+    /// `clients_in_timeout_table`).
+    pub fn timed_clients(&self) -> usize {
+        self.timed.load(Ordering::Relaxed)
     }
 
     /// Number of keys at least one client is blocked on (INFO
@@ -108,6 +117,9 @@ impl Blocking {
         }
         if self.by_client.lock().insert(waiter.client, waiter.clone()).is_none() {
             self.blocked.fetch_add(1, Ordering::Relaxed);
+            if waiter.timed {
+                self.timed.fetch_add(1, Ordering::Relaxed);
+            }
         }
     }
 
@@ -125,6 +137,9 @@ impl Blocking {
         }
         if self.by_client.lock().remove(&waiter.client).is_some() {
             self.blocked.fetch_sub(1, Ordering::Relaxed);
+            if waiter.timed {
+                self.timed.fetch_sub(1, Ordering::Relaxed);
+            }
         }
     }
 
@@ -155,7 +170,22 @@ mod tests {
     use super::*;
 
     fn waiter(id: u64) -> Arc<Waiter> {
-        Arc::new(Waiter { client: id, notify: Notify::new(), unblock: Mutex::new(None) })
+        Arc::new(Waiter { client: id, notify: Notify::new(), unblock: Mutex::new(None), timed: id % 2 == 0 })
+    }
+
+    #[test]
+    fn clients_blocked_with_a_timeout_are_counted_apart() {
+        let b = Blocking::default();
+        let keys = [Bytes::from_static(b"k")];
+        let (timed, forever) = (waiter(2), waiter(3));
+        b.register(0, &keys, &timed, false);
+        b.register(0, &keys, &timed, true);
+        b.register(0, &keys, &forever, false);
+        assert_eq!((b.blocked_clients(), b.timed_clients()), (2, 1));
+        b.unregister(0, &keys, &timed);
+        assert_eq!((b.blocked_clients(), b.timed_clients()), (1, 0));
+        b.unregister(0, &keys, &forever);
+        assert_eq!((b.blocked_clients(), b.timed_clients()), (0, 0));
     }
 
     #[test]

@@ -232,7 +232,13 @@ fn info_counts_blocked_clients_and_the_keys_they_wait_on() {
     if !server.is_reference() {
         assert_eq!(info_number(&mut admin, "clients", "total_blocking_keys"), Some(2));
     }
+    assert_eq!(info_number(&mut admin, "clients", "clients_in_timeout_table"), Some(0), "no timeouts yet");
+    let mut timed = server.raw();
+    Worker::start_block(&mut timed, &["BLPOP", "ik:t", "30"].map(String::from));
+    assert_eq!(info_number(&mut admin, "clients", "clients_in_timeout_table"), Some(1));
     second.close();
+    timed.close();
     assert_eq!(settle(&mut admin, "clients", "blocked_clients", 0), Some(0));
+    assert_eq!(settle(&mut admin, "clients", "clients_in_timeout_table", 0), Some(0));
     assert_eq!(settle(&mut admin, "clients", "total_blocking_keys", 0).unwrap_or(0), 0);
 }

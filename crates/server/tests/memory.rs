@@ -32,6 +32,24 @@ fn info_memory_reports_redis_allocator_fields_that_add_up() {
 }
 
 #[test]
+fn used_memory_peak_keeps_the_high_mark_after_memory_is_freed() {
+    let s = Server::new();
+    let mut c = s.raw();
+    let big = "x".repeat(8 << 20);
+    assert_eq!(c.cmd(&["SET", "big", &big]), ok());
+    let high = memory(&mut c)("used_memory");
+    assert_eq!(c.cmd(&["DEL", "big"]), common::int(1));
+    let m = memory(&mut c);
+    assert!(m("used_memory") < high - (4 << 20), "the value was freed");
+    assert!(m("used_memory_peak") >= high, "peak {} below the high mark {high}", m("used_memory_peak"));
+    let text = c.cmd(&["INFO", "memory"]).text();
+    let perc = info_field(&text, "used_memory_peak_perc").expect("used_memory_peak_perc");
+    let perc: f64 = perc.trim_end_matches('%').parse().expect("a percentage");
+    assert!(perc > 0.0 && perc < 60.0, "used is well below the peak: {perc}%");
+    assert!(info_field(&text, "used_memory_peak_human").is_some_and(|h| h.ends_with('M')));
+}
+
+#[test]
 fn memory_malloc_stats_returns_jemallocs_report_and_purge_is_ok() {
     let s = Server::new();
     let mut c = s.raw();

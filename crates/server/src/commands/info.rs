@@ -66,12 +66,15 @@ fn memory_section(shared: &Shared, cfg: &crate::config::Config, out: &mut String
     let rss = rss_bytes();
     let used = if a.used() > 0 { a.used() } else { shared.keyspace.used_memory() };
     let dataset = shared.keyspace.used_memory();
+    let peak = shared.stats.note_used_memory(used as u64) as usize;
     let signed = |x: usize, y: usize| x as i64 - y as i64;
     let _ = write!(
         out,
-        "# Memory\r\nused_memory:{used}\r\nused_memory_human:{}\r\nused_memory_rss:{rss}\r\nused_memory_rss_human:{}\r\nused_memory_peak:{used}\r\nused_memory_dataset:{dataset}\r\nallocator_allocated:{}\r\nallocator_active:{}\r\nallocator_resident:{}\r\nallocator_muzzy:{}\r\nallocator_dirty:{}\r\nallocator_metadata:{}\r\nallocator_retained:{}\r\nallocator_tcache:{}\r\nmaxmemory:{}\r\nmaxmemory_human:{}\r\nmaxmemory_policy:{}\r\nallocator_frag_ratio:{:.2}\r\nallocator_frag_bytes:{}\r\nallocator_rss_ratio:{:.2}\r\nallocator_rss_bytes:{}\r\nrss_overhead_ratio:{:.2}\r\nrss_overhead_bytes:{}\r\nmem_fragmentation_ratio:{:.2}\r\nmem_fragmentation_bytes:{}\r\nmem_clients_normal:{}\r\nmem_allocator:jemalloc-5.3.0\r\nactive_defrag_running:{}\r\nlazyfree_pending_objects:0\r\n",
+        "# Memory\r\nused_memory:{used}\r\nused_memory_human:{}\r\nused_memory_rss:{rss}\r\nused_memory_rss_human:{}\r\nused_memory_peak:{peak}\r\nused_memory_peak_human:{}\r\nused_memory_peak_perc:{:.2}%\r\nused_memory_dataset:{dataset}\r\nallocator_allocated:{}\r\nallocator_active:{}\r\nallocator_resident:{}\r\nallocator_muzzy:{}\r\nallocator_dirty:{}\r\nallocator_metadata:{}\r\nallocator_retained:{}\r\nallocator_tcache:{}\r\nmaxmemory:{}\r\nmaxmemory_human:{}\r\nmaxmemory_policy:{}\r\nallocator_frag_ratio:{:.2}\r\nallocator_frag_bytes:{}\r\nallocator_rss_ratio:{:.2}\r\nallocator_rss_bytes:{}\r\nrss_overhead_ratio:{:.2}\r\nrss_overhead_bytes:{}\r\nmem_fragmentation_ratio:{:.2}\r\nmem_fragmentation_bytes:{}\r\nmem_clients_normal:{}\r\nmem_allocator:jemalloc-5.3.0\r\nactive_defrag_running:{}\r\nlazyfree_pending_objects:0\r\n",
         human(used),
         human(rss),
+        human(peak),
+        used as f64 * 100.0 / peak.max(1) as f64,
         a.allocated,
         a.active,
         a.resident,
@@ -126,11 +129,12 @@ fn section(shared: &Shared, name: &str, now: i64, out: &mut String) {
             let watching = clients.iter().filter(|c| c.info.lock().watch > 0).count();
             let _ = write!(
                 out,
-                "# Clients\r\nconnected_clients:{}\r\ncluster_connections:0\r\nmaxclients:{}\r\nclient_recent_max_input_buffer:0\r\nclient_recent_max_output_buffer:0\r\nblocked_clients:{}\r\ntracking_clients:{}\r\npubsub_clients:{pubsub}\r\nwatching_clients:{watching}\r\nclients_in_timeout_table:0\r\ntotal_watched_keys:{}\r\ntotal_blocking_keys:{}\r\ntotal_blocking_keys_on_nokey:0\r\n",
+                "# Clients\r\nconnected_clients:{}\r\ncluster_connections:0\r\nmaxclients:{}\r\nclient_recent_max_input_buffer:0\r\nclient_recent_max_output_buffer:0\r\nblocked_clients:{}\r\ntracking_clients:{}\r\npubsub_clients:{pubsub}\r\nwatching_clients:{watching}\r\nclients_in_timeout_table:{}\r\ntotal_watched_keys:{}\r\ntotal_blocking_keys:{}\r\ntotal_blocking_keys_on_nokey:0\r\n",
                 clients.len(),
                 cfg.maxclients,
                 crate::blocking::get().blocked_clients(),
                 crate::tracking::get().map_or(0, |t| t.clients.load(Ordering::Relaxed)),
+                crate::blocking::get().timed_clients(),
                 clients.iter().map(|c| c.info.lock().watch).sum::<usize>(),
                 crate::blocking::get().blocking_keys(),
             );

@@ -318,7 +318,12 @@ impl Connection {
         request: BlockRequest,
     ) -> Option<Frame> {
         let table = crate::blocking::get();
-        let waiter = Arc::new(Waiter { client: client.id(), notify: Default::default(), unblock: Default::default() });
+        let waiter = Arc::new(Waiter {
+            client: client.id(),
+            notify: Default::default(),
+            unblock: Default::default(),
+            timed: request.deadline.is_some(),
+        });
         table.register(request.db, &request.keys, &waiter, false);
         let mut served = false;
         let result = loop {

@@ -219,6 +219,7 @@ fn cron(shared: &'static Shared) {
         }
         let allocator = AllocatorStats::read();
         shared.gauge.calibrate(allocator.used());
+        shared.stats.note_used_memory(allocator.used() as u64);
         shared.defrag.tick(&shared.keyspace, &defrag, allocator.allocated, tick);
         // Read after defrag, whose moves empty slabs into dirty pages.
         if maxmemory > 0 && AllocatorStats::read().dirty > maxmemory / DIRTY_SHARE {

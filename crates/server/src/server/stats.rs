@@ -23,6 +23,9 @@ pub struct Stats {
     pub pubsub_messages: AtomicU64,
     pub client_output_limit_disconnections: AtomicU64,
     pub client_query_limit_disconnections: AtomicU64,
+    /// The highest used_memory seen (cron, every tick, and INFO); not
+    /// reset by CONFIG RESETSTAT.
+    pub peak_memory: AtomicU64,
     errors: Mutex<HashMap<String, u64>>,
 }
 
@@ -35,6 +38,11 @@ impl Stats {
     /// Adds `n` to a counter.
     pub fn incr_by(c: &AtomicU64, n: u64) {
         c.fetch_add(n, Ordering::Relaxed);
+    }
+
+    /// Records a used_memory reading; returns the peak so far.
+    pub fn note_used_memory(&self, used: u64) -> u64 {
+        self.peak_memory.fetch_max(used, Ordering::Relaxed).max(used)
     }
 
     /// Counts an error reply by its prefix (`ERR`, `WRONGTYPE`, ...).
