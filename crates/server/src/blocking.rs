@@ -170,7 +170,7 @@ mod tests {
     use super::*;
 
     fn waiter(id: u64) -> Arc<Waiter> {
-        Arc::new(Waiter { client: id, notify: Notify::new(), unblock: Mutex::new(None), timed: id % 2 == 0 })
+        Arc::new(Waiter { client: id, notify: Notify::new(), unblock: Mutex::new(None), timed: id.is_multiple_of(2) })
     }
 
     #[test]
