@@ -65,44 +65,24 @@ done
 
 [ -n "${OUT:-}" ] && cp "$RAW" "$OUT" && echo "raw results: $OUT"
 
-python3 - "$RAW" "${server_list[@]}" <<'EOF'
-import csv, statistics, sys
-from collections import defaultdict
+BENCH_DIR="$(dirname "${BASH_SOURCE[0]}")" python3 - "$RAW" "${server_list[@]}" <<'EOF'
+import os, sys
+sys.path.insert(0, os.environ["BENCH_DIR"])
+from summary import load, median_of, print_table, ratio_columns
 
 path, servers = sys.argv[1], sys.argv[2:]
-rps = defaultdict(dict)  # (test, pipeline) -> {(server, round): rps}
-for row in csv.DictReader(open(path)):
-    rps[(row["test"], int(row["pipeline"]))][(row["server"], int(row["round"]))] = float(row["rps"])
+rps = load(path, "rps")  # (test, pipeline) -> {(server, round): rps}
 
 def fmt(x):
     return f"{x:,.0f}" if x is not None else "-"
 
-cols = [f"{s} rps (median)" for s in servers]
-ratio = len(servers) == 2 and servers == ["hearth", "redis"]
-header = ["test", "P"] + cols + (["hearth/redis (median of rounds)", "min..max"] if ratio else [])
+ratio = servers == ["hearth", "redis"]
+header = ["test", "P"] + [f"{s} rps (median)" for s in servers]
+header += ["hearth/redis (median of rounds)", "min..max"] if ratio else []
 rows = []
 for (test, p) in sorted(rps, key=lambda k: (k[1], k[0])):
     cell = rps[(test, p)]
-    medians = []
-    for s in servers:
-        vals = [v for (srv, _), v in cell.items() if srv == s]
-        medians.append(statistics.median(vals) if vals else None)
-    row = [test, str(p)] + [fmt(m) for m in medians]
-    if ratio:
-        rounds = sorted({r for (_, r) in cell})
-        ratios = [cell[("hearth", r)] / cell[("redis", r)] for r in rounds
-                  if ("hearth", r) in cell and ("redis", r) in cell and cell[("redis", r)] > 0]
-        if ratios:
-            row += [f"{statistics.median(ratios):.2f}", f"{min(ratios):.2f}..{max(ratios):.2f}"]
-        else:
-            row += ["-", "-"]
-    rows.append(row)
-
-widths = [max(len(r[i]) for r in [header] + rows) for i in range(len(header))]
-line = lambda r: "  ".join(c.rjust(w) if i > 1 else c.ljust(w) for i, (c, w) in enumerate(zip(r, widths)))
-print()
-print(line(header))
-print(line(["-" * w for w in widths]))
-for r in rows:
-    print(line(r))
+    row = [test, str(p)] + [fmt(median_of(cell, s)) for s in servers]
+    rows.append(row + (ratio_columns(cell, "hearth", "redis") if ratio else []))
+print_table(header, rows)
 EOF
