@@ -42,7 +42,7 @@ import redis
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 
-from rawresp import RawConn, plain
+from rawresp import RawConn, drain_keyevents, plain
 
 ROOT = Path(__file__).resolve().parents[2]
 START_TIMEOUT = 20.0
@@ -341,3 +341,22 @@ def c3(raw):
     conn = raw()
     conn.cmd("HELLO", "3")
     return conn
+
+
+@pytest.fixture
+def events(raw, c):
+    """Runs a command on `c`, the requesting module's own client fixture,
+    and returns (reply, [(event, key), ...]) with the keyevent
+    notifications it caused, in publication order. With no command it
+    only collects what arrived meanwhile (expiry)."""
+    c.cmd("CONFIG", "SET", "notify-keyspace-events", "KEA")
+    sub = raw()
+    assert plain(sub.cmd("PSUBSCRIBE", "__keyevent@0__:*"))[0] == "psubscribe"
+
+    def run(*cmd):
+        reply = c.cmd(*cmd) if cmd else None
+        c.cmd("PING")
+        return reply, drain_keyevents(sub)
+
+    yield run
+    c.cmd("CONFIG", "SET", "notify-keyspace-events", "")

@@ -248,6 +248,12 @@ def keyevents(conn: "RawConn", sub: "RawConn", classes: str, *commands) -> list:
         conn.cmd("PING")
     finally:
         conn.cmd("CONFIG", "SET", "notify-keyspace-events", "")
+    return drain_keyevents(sub)
+
+
+def drain_keyevents(sub: "RawConn") -> list:
+    """The (event, key) pairs waiting on `sub`, subscribed to
+    `__keyevent@0__:*`, in publication order."""
     got = []
     while (frame := read_or_none(sub)) is not None:
         msg = plain(frame)

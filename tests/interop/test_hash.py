@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from rawresp import Frame, plain, read_or_none
+from rawresp import Frame, plain
 
 WRONGTYPE = "WRONGTYPE Operation against a key holding the wrong kind of value"
 NOT_INT = "ERR value is not an integer or out of range"
@@ -60,27 +60,6 @@ def config(c):
     yield set_
     for name, value in changed.items():
         c.cmd("CONFIG", "SET", name, value)
-
-
-@pytest.fixture
-def events(raw, c):
-    """Runs a command and returns (reply, [(event, key)...]) with the
-    keyevent notifications it caused, in publication order."""
-    c.cmd("CONFIG", "SET", "notify-keyspace-events", "KEA")
-    sub = raw()
-    assert plain(sub.cmd("PSUBSCRIBE", "__keyevent@0__:*"))[0] == "psubscribe"
-
-    def run(*cmd):
-        reply = c.cmd(*cmd) if cmd else None
-        c.cmd("PING")
-        got = []
-        while (frame := read_or_none(sub)) is not None:
-            msg = plain(frame)
-            got.append((msg[2].split(":", 1)[1], msg[3]))
-        return reply, got
-
-    yield run
-    c.cmd("CONFIG", "SET", "notify-keyspace-events", "")
 
 
 # -- HSET HMSET HSETNX HGET HMGET ------------------------------------------------------

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pytest
 
-from rawresp import Frame, plain, read_or_none
+from rawresp import Frame, plain
 
 WRONGTYPE = "WRONGTYPE Operation against a key holding the wrong kind of value"
 NOT_INT = "ERR value is not an integer or out of range"
@@ -66,27 +66,6 @@ def config(c):
     yield set_
     for name, value in changed.items():
         c.cmd("CONFIG", "SET", name, value)
-
-
-@pytest.fixture
-def events(raw, c):
-    """Runs a command and returns the keyevent notifications it caused, as
-    (event, key) pairs in publication order."""
-    c.cmd("CONFIG", "SET", "notify-keyspace-events", "KEA")
-    sub = raw()
-    assert plain(sub.cmd("PSUBSCRIBE", "__keyevent@0__:*"))[0] == "psubscribe"
-
-    def run(*cmd):
-        reply = c.cmd(*cmd)
-        c.cmd("PING")
-        got = []
-        while (frame := read_or_none(sub)) is not None:
-            msg = plain(frame)
-            got.append((msg[2].split(":", 1)[1], msg[3]))
-        return reply, got
-
-    yield run
-    c.cmd("CONFIG", "SET", "notify-keyspace-events", "")
 
 
 # -- SADD SREM SCARD SISMEMBER SMISMEMBER ------------------------------------------

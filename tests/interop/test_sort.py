@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from rawresp import Frame, plain, read_or_none
+from rawresp import Frame, drain_keyevents, plain
 
 WRONGTYPE = "WRONGTYPE Operation against a key holding the wrong kind of value"
 NOT_INT = "ERR value is not an integer or out of range"
@@ -257,10 +257,6 @@ def test_keyspace_events(c, raw):
         c.cmd("SORT", "l", "LIMIT", "5", "1", "STORE", "d")
         c.cmd("SORT", "l", "LIMIT", "5", "1", "STORE", "d")
         c.cmd("PING")
-        got = []
-        while (frame := read_or_none(sub)) is not None:
-            msg = plain(frame)
-            got.append((msg[2].split(":", 1)[1], msg[3]))
-        assert got == [("rpush", "l"), ("sortstore", "d"), ("del", "d")]
+        assert drain_keyevents(sub) == [("rpush", "l"), ("sortstore", "d"), ("del", "d")]
     finally:
         c.cmd("CONFIG", "SET", "notify-keyspace-events", "")

@@ -4,34 +4,11 @@ MULTI/EXEC and redis-py's helpers.
 
 from __future__ import annotations
 
-import pytest
-
-from rawresp import Frame, plain, read_or_none
+from rawresp import Frame, plain
 from zset_support import arr, c, n  # noqa: F401 - c: pytest fixtures
 
 
 # -- notifications and WATCH ------------------------------------------------------
-
-
-@pytest.fixture
-def events(raw, c):
-    c.cmd("CONFIG", "SET", "notify-keyspace-events", "KEA")
-    sub = raw()
-    assert plain(sub.cmd("PSUBSCRIBE", "__keyevent@0__:*"))[0] == "psubscribe"
-
-    def run(*cmd):
-        reply = c.cmd(*cmd)
-        c.cmd("PING")
-        got = []
-        while True:
-            frame = read_or_none(sub)
-            if frame is None:
-                return reply, got
-            msg = plain(frame)
-            got.append((msg[2].split(":", 1)[1], msg[3]))
-
-    yield run
-    c.cmd("CONFIG", "SET", "notify-keyspace-events", "")
 
 
 def test_notification_events(events):
