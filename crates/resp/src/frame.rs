@@ -141,11 +141,6 @@ impl BulkArray {
         let starts = std::iter::once(0).chain(self.ends.iter().copied());
         starts.zip(self.ends.iter().copied()).map(|(start, end)| &self.data[start..end])
     }
-
-    /// The same array as separate bulk frames.
-    pub fn to_frames(&self) -> Vec<Frame> {
-        self.iter().map(Frame::bulk_from_slice).collect()
-    }
 }
 
 #[cfg(test)]
@@ -178,6 +173,5 @@ mod tests {
         }
         assert_eq!(a.len(), 3);
         assert_eq!(a.iter().collect::<Vec<_>>(), vec![&b"one"[..], b"", b"three"]);
-        assert_eq!(a.to_frames(), vec![Frame::bulk("one"), Frame::bulk(""), Frame::bulk("three")]);
     }
 }

@@ -172,8 +172,7 @@ impl CommandSpec {
     }
 }
 
-/// Longest top-level command name the index holds (`client-side-caching`
-/// style names are subcommands, looked up by their container).
+/// Longest command name the index holds; a longer name is no command.
 const MAX_NAME: usize = 24;
 
 /// Commands by (name length, first letter): a lookup compares one to three

@@ -30,8 +30,7 @@ impl Lookahead {
     /// incomplete or malformed one, which the caller parses and reports in
     /// turn) and prefetches their keys when there are several.
     pub fn read(&mut self, buf: &[u8], limits: &ParseLimits, ks: &Keyspace, db: usize, tracking: bool) {
-        self.count = 0;
-        self.next = 0;
+        self.discard();
         self.hashes.clear();
         let mut pos = 0;
         while self.count < MAX_AHEAD {

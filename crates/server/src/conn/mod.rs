@@ -141,10 +141,11 @@ impl Connection {
             // shrink and grow with it).
             let mut output_full = false;
             crate::clock::new_batch();
-            lookahead.discard();
             // A command arriving in pieces is parsed incrementally by `req`.
             if client.authenticated && !req.in_progress() {
                 lookahead.read(&self.rbuf, &limits, &self.shared.keyspace, client.db, client.tracking_on);
+            } else {
+                lookahead.discard();
             }
             while !client.close_after_reply && !output_full {
                 let buf = &self.rbuf[consumed..];
@@ -378,8 +379,7 @@ impl Connection {
     }
 
     /// CLIENT PAUSE: holds this client's commands until the pause ends
-    /// (only writes when the pause is WRITE).
-    /// Whether it waited.
+    /// (only writes when the pause is WRITE). Returns whether it waited.
     async fn pause_if_needed(&self, name: &[u8]) -> bool {
         if self.shared.pause_until_ms.load(Ordering::Relaxed) == 0 {
             return false;

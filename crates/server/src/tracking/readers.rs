@@ -80,16 +80,16 @@ impl Readers {
                 }
                 let left = bits & !gone;
                 if left.count_ones() < 3 {
-                    let ids: Vec<u64> = (0..64).filter(|i| left & 1 << i != 0).map(|i| base + i).collect();
+                    let ids: Vec<u64> = window_ids(base, left).collect();
                     return self.replace_with(&ids, before);
                 }
                 *self = Readers::Window { base, bits: left };
             }
             Readers::Many(ref set) => {
-                if !set.slots.iter().any(is_dead) {
+                if !set.ids().any(|id| is_dead(&id)) {
                     return (0, false);
                 }
-                let ids: Vec<u64> = set.slots.iter().copied().filter(|&id| id != EMPTY && !is_dead(&id)).collect();
+                let ids: Vec<u64> = set.ids().filter(|id| !is_dead(id)).collect();
                 return self.replace_with(&ids, before);
             }
         }
@@ -112,8 +112,8 @@ impl Readers {
         match self {
             Readers::One(a) => vec![*a],
             Readers::Two(a, b) => vec![*a, *b],
-            Readers::Window { base, bits } => (0..64).filter(|i| bits & 1 << i != 0).map(|i| base + i).collect(),
-            Readers::Many(set) => set.slots.iter().copied().filter(|&id| id != EMPTY).collect(),
+            Readers::Window { base, bits } => window_ids(*base, *bits).collect(),
+            Readers::Many(set) => set.ids().collect(),
         }
     }
 
@@ -128,6 +128,11 @@ impl Readers {
     }
 }
 
+/// The ids of a window: bit i of `bits` is `base + i`.
+fn window_ids(base: u64, bits: u64) -> impl Iterator<Item = u64> {
+    (0..64).filter(move |i| bits & 1 << i != 0).map(move |i| base + i)
+}
+
 /// Client ids start at 1; 0 marks a free slot.
 const EMPTY: u64 = 0;
 
@@ -140,6 +145,11 @@ pub struct IdSet {
 }
 
 impl IdSet {
+    /// The ids, in slot order.
+    fn ids(&self) -> impl Iterator<Item = u64> + '_ {
+        self.slots.iter().copied().filter(|&id| id != EMPTY)
+    }
+
     fn from_ids(ids: &[u64]) -> IdSet {
         let cap = (ids.len() * 2).next_power_of_two().max(8);
         let mut set = IdSet { slots: vec![EMPTY; cap].into_boxed_slice(), len: 0 };
@@ -152,7 +162,7 @@ impl IdSet {
     fn insert(&mut self, id: u64) -> bool {
         debug_assert_ne!(id, EMPTY, "client ids start at 1");
         if (self.len + 1) * 2 > self.slots.len() {
-            let ids: Vec<u64> = self.slots.iter().copied().filter(|&x| x != EMPTY).collect();
+            let ids: Vec<u64> = self.ids().collect();
             *self = IdSet::from_ids(&ids);
         }
         let mask = self.slots.len() - 1;
