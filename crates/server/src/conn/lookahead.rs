@@ -28,7 +28,8 @@ pub struct Lookahead {
 impl Lookahead {
     /// Parses the complete commands at the start of `buf` (up to the first
     /// incomplete or malformed one, which the caller parses and reports in
-    /// turn) and prefetches their keys when there are several.
+    /// turn) and prefetches their keys: in the keyspace when there are several,
+    /// in the tracking table for a tracking client.
     pub fn read(&mut self, buf: &[u8], limits: &ParseLimits, ks: &Keyspace, db: usize, tracking: bool) {
         self.discard();
         self.hashes.clear();
@@ -52,12 +53,14 @@ impl Lookahead {
                 _ => break,
             }
         }
-        if self.count < 2 {
-            return;
-        }
         // A batch that hammers one key (LPUSH mylist ...) needs one fetch.
         self.hashes.dedup();
-        ks.prefetch(db, &self.hashes);
+        if self.count >= 2 {
+            ks.prefetch(db, &self.hashes);
+        }
+        // A tracked read misses once more, in the tracking table; that fetch
+        // depends on nothing, so even a lone command starts it here, to
+        // overlap the keyspace lookup's misses.
         if tracking {
             if let Some(t) = crate::tracking::get() {
                 t.prefetch(&self.hashes);

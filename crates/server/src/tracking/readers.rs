@@ -39,6 +39,13 @@ impl Readers {
                 *bits |= bit;
                 added
             }
+            // Below the window, and the window can slide down to it (a
+            // pool's connections read a key in any order).
+            Readers::Window { base, bits } if id < *base && *base + 63 - (bits.leading_zeros() as u64) - id < 64 => {
+                *bits = (*bits << (*base - id)) | 1;
+                *base = id;
+                true
+            }
             Readers::Window { .. } => {
                 let mut ids = self.to_vec();
                 ids.push(id);
@@ -206,6 +213,27 @@ mod tests {
         assert_eq!(sorted(&r), vec![70, 100, 130, 133, 134]);
         assert_eq!(r.remove_all(&[70]), (1, false));
         assert!(matches!(r, Readers::Window { base: 100, .. }), "back in one window: {r:?}");
+    }
+
+    #[test]
+    fn the_window_slides_down_to_a_lower_id_while_the_highest_still_fits() {
+        let mut r = Readers::One(40);
+        for id in [50, 45, 20, 20] {
+            r.insert(id);
+        }
+        assert!(matches!(r, Readers::Window { base: 20, .. }), "{r:?}");
+        assert_eq!(sorted(&r), vec![20, 40, 45, 50]);
+        assert!(r.insert(0), "the lowest id there can be");
+        assert!(matches!(r, Readers::Window { base: 0, .. }), "{r:?}");
+        assert!(!r.insert(50) && !r.insert(0));
+        assert!(r.insert(63));
+        assert!(matches!(r, Readers::Window { base: 0, .. }), "63 - 0 < 64: {r:?}");
+        let mut far = Readers::One(100);
+        for id in [163, 130, 99] {
+            far.insert(id);
+        }
+        assert!(matches!(far, Readers::Many(_)), "163 - 99 >= 64: {far:?}");
+        assert_eq!(sorted(&far), vec![99, 100, 130, 163]);
     }
 
     #[test]
