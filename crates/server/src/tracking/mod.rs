@@ -20,6 +20,7 @@
 //! guarantees described in ARCHITECTURE.md.
 
 mod deliver;
+mod lock;
 mod readers;
 mod state;
 mod table;
@@ -36,6 +37,7 @@ use crate::conn::registry::ClientRegistry;
 use crate::keyspace::{hash_key, shard_of, SHARDS};
 
 pub use deliver::Delivery;
+use lock::SpinMutex;
 pub use state::{TrackingMode, TrackingState};
 use table::TrackedKeys;
 
@@ -65,7 +67,7 @@ impl Layout {
 
 /// All tracking state of the server.
 pub struct Tracking {
-    shards: Box<[Mutex<TrackedKeys>]>,
+    shards: Box<[SpinMutex<TrackedKeys>]>,
     layouts: Box<[Layout]>,
     prefixes: Mutex<Prefixes>,
     keys: AtomicUsize,
@@ -94,7 +96,7 @@ impl Tracking {
     /// (the keyspace's write path reaches them through [`on_write`]).
     pub fn install(registry: &'static ClientRegistry, max_keys: usize) -> &'static Tracking {
         let t: &'static Tracking = Box::leak(Box::new(Tracking {
-            shards: (0..SHARDS).map(|_| Mutex::new(TrackedKeys::default())).collect(),
+            shards: (0..SHARDS).map(|_| SpinMutex::new(TrackedKeys::default())).collect(),
             layouts: (0..SHARDS).map(|_| Layout::default()).collect(),
             prefixes: Mutex::new(Prefixes::default()),
             keys: AtomicUsize::new(0),
@@ -129,6 +131,8 @@ impl Tracking {
     /// pipelined batch, see [`crate::prefetch`]).
     pub fn prefetch(&self, hashes: &[u64]) {
         for &h in hashes {
+            // The shard's lock word, which the read will take.
+            crate::prefetch::cache_line(&self.shards[shard_of(h)] as *const _ as *const u8);
             let layout = &self.layouts[shard_of(h)];
             let first = layout.first.load(Ordering::Relaxed);
             if !first.is_null() {
