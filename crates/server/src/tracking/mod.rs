@@ -79,9 +79,6 @@ pub struct Tracking {
     delivery: Delivery,
 }
 
-/// Slots fetched ahead per key of a batch, from its home slot on.
-const PREFETCH_SLOTS: usize = 2;
-
 static TRACKING: OnceLock<&'static Tracking> = OnceLock::new();
 
 thread_local! {
@@ -131,17 +128,15 @@ impl Tracking {
     /// pipelined batch, see [`crate::prefetch`]).
     pub fn prefetch(&self, hashes: &[u64]) {
         for &h in hashes {
-            // The shard's lock word, which the read will take.
-            crate::prefetch::cache_line(&self.shards[shard_of(h)] as *const _ as *const u8);
             let layout = &self.layouts[shard_of(h)];
             let first = layout.first.load(Ordering::Relaxed);
             if !first.is_null() {
                 let at = table::slot_address((first, layout.mask.load(Ordering::Relaxed)), h);
-                // Also the next slots: a key not tracked yet is looked for
+                // For write: the read adds itself to the slot's readers.
+                crate::prefetch::cache_line_for_write(at);
+                // And the next slot: a key not tracked yet is looked for
                 // along its whole probe run, about two slots at this load.
-                for next in 0..PREFETCH_SLOTS {
-                    crate::prefetch::cache_line(at.wrapping_add(next * table::SLOT_BYTES));
-                }
+                crate::prefetch::cache_line(at.wrapping_add(table::SLOT_BYTES));
             }
         }
     }
