@@ -139,16 +139,24 @@ pub fn key_positions(spec: &CommandSpec, args: Args<'_>) -> Vec<usize> {
 /// Registers the keys a tracking client just read, while the command still
 /// holds their shard locks (so no write can slip in between the read and
 /// the registration).
-fn remember_reads(client: &ClientState, spec: &CommandSpec, args: Args<'_>) {
+fn remember_reads(client: &ClientState, spec: &CommandSpec, args: Args<'_>, hashes: Option<&[u64]>) {
     if !client.tracking_plain && !client.handle.tracking.lock().remembers_reads() {
         return;
     }
     let Some(t) = crate::tracking::get() else { return };
-    if has_movable_keys(spec) {
-        t.remember(client.id(), key_positions(spec, args).into_iter().map(|i| &args[i]));
-    } else {
-        t.remember(client.id(), spec.key_positions(args.len()).map(|i| &args[i]));
+    let keys = spec.key_positions(args.len()).map(|i| &args[i][..]);
+    match hashes {
+        // The keys dispatch locked: the same positions, already hashed.
+        Some(hashes) => t.remember(client.id(), keys.zip(hashes.iter().copied())),
+        None if has_movable_keys(spec) => {
+            t.remember(client.id(), key_positions(spec, args).into_iter().map(|i| with_hash(&args[i])))
+        }
+        None => t.remember(client.id(), keys.map(with_hash)),
     }
+}
+
+fn with_hash(key: &[u8]) -> (&[u8], u64) {
+    (key, crate::keyspace::hash_key(key))
 }
 
 /// Resolves a command (and subcommand) from its arguments.
@@ -269,15 +277,16 @@ pub fn call(
     let start = crate::clock::command_start();
     let now = shared.clock.now_ms_at(start);
     crate::tracking::set_current_client(client.id());
-    if !in_exec && spec.keys.first > 0 && !has_movable_keys(spec) {
-        guards.ensure_keys(&shared.keyspace, client.db, spec.key_positions(args.len()).map(|i| &args[i]));
+    let hashed = !in_exec && spec.keys.first > 0 && !has_movable_keys(spec);
+    if hashed {
+        guards.ensure_command_keys(&shared.keyspace, client.db, spec.key_positions(args.len()).map(|i| &args[i]));
     }
     let frame = {
         let mut ctx = Ctx { shared, client, guards, now, followups, in_exec };
         (spec.handler)(&mut ctx, args)
     };
     if client.tracking_on && spec.has(flag::READONLY) {
-        remember_reads(client, spec, args);
+        remember_reads(client, spec, args, hashed.then(|| guards.command_hashes()));
     }
     if !in_exec {
         guards.release();

@@ -119,6 +119,7 @@ impl Keyspace {
 pub struct Guards {
     held: Vec<(u32, u32, MutexGuard<'static, Shard>)>,
     scratch: Vec<(usize, usize)>,
+    command_hashes: Vec<u64>,
 }
 
 impl Guards {
@@ -157,12 +158,32 @@ impl Guards {
 
     /// Locks the shards of `keys` in database `db`.
     pub fn ensure_keys<'k>(&mut self, ks: &'static Keyspace, db: usize, keys: impl Iterator<Item = &'k [u8]>) {
-        // The common case, one key and nothing held: lock it directly.
         let mut wanted = std::mem::take(&mut self.scratch);
         wanted.clear();
         wanted.extend(keys.map(|k| (db, shard_of(hash_key(k)))));
         self.ensure(ks, &mut wanted);
         self.scratch = wanted;
+    }
+
+    /// [`Guards::ensure_keys`] for a command's own keys (from its key
+    /// specs), keeping their hashes for [`Guards::command_hashes`].
+    pub fn ensure_command_keys<'k>(&mut self, ks: &'static Keyspace, db: usize, keys: impl Iterator<Item = &'k [u8]>) {
+        let mut wanted = std::mem::take(&mut self.scratch);
+        wanted.clear();
+        self.command_hashes.clear();
+        for key in keys {
+            let h = hash_key(key);
+            self.command_hashes.push(h);
+            wanted.push((db, shard_of(h)));
+        }
+        self.ensure(ks, &mut wanted);
+        self.scratch = wanted;
+    }
+
+    /// The hashes of the keys of the last [`Guards::ensure_command_keys`],
+    /// in order (a tracked read registers them without hashing again).
+    pub fn command_hashes(&self) -> &[u64] {
+        &self.command_hashes
     }
 
     /// Locks every shard of the given databases.

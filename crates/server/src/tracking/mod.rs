@@ -141,11 +141,12 @@ impl Tracking {
         }
     }
 
-    /// Remembers that `client` read `keys` (default mode). Called while the
-    /// command still holds the keys' data shard locks.
-    pub fn remember<'k>(&self, client: u64, keys: impl Iterator<Item = &'k [u8]>) {
-        for key in keys {
-            let h = hash_key(key);
+    /// Remembers that `client` read `keys`, given with their [`hash_key`]
+    /// hashes (default mode). Called while the command still holds the
+    /// keys' data shard locks.
+    pub fn remember<'k>(&self, client: u64, keys: impl Iterator<Item = (&'k [u8], u64)>) {
+        for (key, h) in keys {
+            debug_assert_eq!(h, hash_key(key));
             let added = {
                 let mut shard = self.shards[shard_of(h)].lock();
                 let added = shard.remember(h, key, client);
