@@ -12,25 +12,30 @@
 /// never faults).
 #[inline]
 pub fn cache_line(p: *const u8) {
+    fetch::<false>(p);
+}
+
+/// Like [`cache_line`], for a line about to be written: PREFETCHW fetches
+/// it exclusive, which spares the later write asking other cores to give
+/// the line up. A build for a target without the `prfchw` feature (the
+/// default x86-64 one) emits a plain prefetch instead.
+#[inline]
+pub fn cache_line_for_write(p: *const u8) {
+    fetch::<true>(p);
+}
+
+#[inline]
+fn fetch<const WRITE: bool>(p: *const u8) {
     #[cfg(target_arch = "x86_64")]
     // SAFETY: a prefetch is a hint with no architectural effect; it never
     // dereferences `p` in a way that can fault.
     unsafe {
-        std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(p as *const i8);
-    }
-    #[cfg(not(target_arch = "x86_64"))]
-    let _ = p;
-}
-
-/// Like [`cache_line`], for a line about to be written: the CPU fetches it
-/// exclusive (PREFETCHW), which spares the later write asking the other
-/// cores to give the line up. Where the CPU lacks PREFETCHW it is a no-op.
-#[inline]
-pub fn cache_line_for_write(p: *const u8) {
-    #[cfg(target_arch = "x86_64")]
-    // SAFETY: as for `cache_line`.
-    unsafe {
-        std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_ET0 }>(p as *const i8);
+        use std::arch::x86_64::{_mm_prefetch, _MM_HINT_ET0, _MM_HINT_T0};
+        if WRITE {
+            _mm_prefetch::<_MM_HINT_ET0>(p as *const i8);
+        } else {
+            _mm_prefetch::<_MM_HINT_T0>(p as *const i8);
+        }
     }
     #[cfg(not(target_arch = "x86_64"))]
     let _ = p;
