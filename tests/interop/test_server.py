@@ -86,6 +86,29 @@ def test_info_all_includes_commandstats(c):
     assert re.search(r"^cmdstat_set:calls=\d+,usec=\d+,usec_per_call=[\d.]+", text, re.M)
 
 
+def test_commandstats_count_every_pipelined_command_exactly(client):
+    """Counts are gathered per batch: a pipeline's commands are counted by
+    the INFO at its end, and by another connection once the replies came."""
+    r, other = client(), client()
+    other.ping()  # connected (redis-py's CLIENT SETINFO) before the reset
+    r.config_resetstat()
+    pipe = r.pipeline(transaction=False)
+    for i in range(5):
+        pipe.get(f"k{i}")
+    pipe.set("k", "v")
+    pipe.info("commandstats")
+    *_, stats = pipe.execute()
+    assert stats["cmdstat_get"]["calls"] == 5
+    assert stats["cmdstat_set"]["calls"] == 1
+    assert stats["cmdstat_config|resetstat"]["calls"] == 1
+    seen = other.info("commandstats")
+    assert seen["cmdstat_get"]["calls"] == 5
+    assert seen["cmdstat_info"]["calls"] == 1
+    total = int(other.info("stats")["total_commands_processed"])
+    # resetstat, 5 GETs, SET, the pipeline's INFO, this connection's INFO.
+    assert total == 9
+
+
 def test_info_keyspace_line_format(c, server):
     assert c.call("INFO", "keyspace") == "# Keyspace\r\n\r\n" or c.call("INFO", "keyspace").startswith("# Keyspace\r\n")
     c.cmd("SET", "a", "1")

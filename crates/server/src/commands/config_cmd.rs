@@ -75,6 +75,7 @@ pub fn set(ctx: &mut Ctx<'_>, args: Args<'_>) -> Frame {
 
 /// CONFIG RESETSTAT
 pub fn resetstat(ctx: &mut Ctx<'_>, _args: Args<'_>) -> Frame {
+    crate::server::stats::flush_calls();
     ctx.shared.stats.reset();
     ctx.shared.evictor.evicted.store(0, std::sync::atomic::Ordering::Relaxed);
     ctx.shared.defrag.reset_stats();

@@ -293,9 +293,7 @@ pub fn call(
     }
     crate::tracking::flush_broadcasts();
     let micros = crate::clock::command_end().duration_since(start).as_micros() as u64;
-    Stats::incr(&spec.stats.calls);
-    spec.stats.usec.fetch_add(micros, std::sync::atomic::Ordering::Relaxed);
-    Stats::incr(&shared.stats.total_commands);
+    crate::server::stats::record_call(&shared.stats, &spec.stats, micros);
     if let Frame::Error(e) = &frame {
         Stats::incr(&spec.stats.failed);
         shared.stats.count_error(e);

@@ -259,6 +259,7 @@ pub fn render(shared: &Shared, requested: &[String], now: i64) -> String {
 
 /// INFO [section ...]
 pub fn info(ctx: &mut Ctx<'_>, args: Args<'_>) -> Frame {
+    crate::server::stats::flush_calls();
     let requested: Vec<String> = args.iter().skip(1).map(|a| String::from_utf8_lossy(a).to_ascii_lowercase()).collect();
     let text = render(ctx.shared, &requested, ctx.now);
     Frame::Verbatim { format: *b"txt", text: Bytes::from(text) }

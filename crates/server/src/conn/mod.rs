@@ -197,6 +197,7 @@ impl Connection {
                 }
             }
             self.rbuf.advance(consumed);
+            crate::server::stats::flush_calls();
             // Commands pipelined behind a block (or sent during it) are
             // already in the buffer: run them before waiting for input.
             let resume = blocked.is_some();
@@ -215,6 +216,9 @@ impl Connection {
                 tokio::task::yield_now().await;
             }
             drain_inbox(&mut self.wbuf, client.protocol, &client.handle);
+            // A blocked command that ran again, and the connections that ran
+            // during the yield, counted calls too.
+            crate::server::stats::flush_calls();
             if !self.wbuf.is_empty() {
                 redirect.wait().await;
                 Stats::incr_by(&self.shared.stats.net_output_bytes, self.wbuf.len() as u64);

@@ -94,16 +94,32 @@ impl Keyspace {
     /// will touch: the table slots, then the entries they point to. A
     /// pipelined batch thus pays its cache misses together, not one per
     /// command. Shards another thread holds are skipped: this is a hint.
+    ///
+    /// Each shard is locked once for both stages (`try_lock`, so a shard
+    /// busy elsewhere is skipped and nothing waits): locking per key and
+    /// stage cost four atomic read-modify-writes per key, about 5% of a
+    /// pipelined GET.
     pub fn prefetch(&self, db: usize, hashes: &[u64]) {
+        const CHUNK: usize = 16;
         let Some(shards) = self.dbs.get(db) else { return };
-        for &h in hashes {
-            if let Some(s) = shards[shard_of(h)].try_lock() {
-                s.data.table.prefetch_slot(h);
+        for chunk in hashes.chunks(CHUNK) {
+            // Per key: the position in the chunk of the key holding its shard.
+            let mut owner = [0usize; CHUNK];
+            let mut held: [Option<MutexGuard<'_, Shard>>; CHUNK] = Default::default();
+            for (i, &h) in chunk.iter().enumerate() {
+                let idx = shard_of(h);
+                owner[i] = (0..i).find(|&j| shard_of(chunk[j]) == idx).unwrap_or(i);
+                if owner[i] == i {
+                    held[i] = shards[idx].try_lock();
+                }
+                if let Some(s) = &held[owner[i]] {
+                    s.data.table.prefetch_slot(h);
+                }
             }
-        }
-        for &h in hashes {
-            if let Some(s) = shards[shard_of(h)].try_lock() {
-                s.data.table.prefetch_entry(h);
+            for (i, &h) in chunk.iter().enumerate() {
+                if let Some(s) = &held[owner[i]] {
+                    s.data.table.prefetch_entry(h);
+                }
             }
         }
     }

@@ -1,6 +1,7 @@
 //! Server-wide counters for `INFO stats`, `INFO errorstats` and the slow log.
 //! Per-command counters live in the command table itself.
 
+use std::cell::RefCell;
 use std::collections::{HashMap, VecDeque};
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -111,6 +112,70 @@ impl CommandStats {
     }
 }
 
+/// Command counts not yet added to the shared counters. Counting a command
+/// (`calls`, `usec`, `total_commands`) cost three atomic read-modify-writes,
+/// about 5% of a pipelined GET; each thread now sums them and adds them once
+/// per batch ([`flush_calls`]: the connection calls it after running a batch
+/// and before writing its replies, so every command whose reply a client has
+/// seen is counted; INFO and CONFIG RESETSTAT call it before reading or
+/// clearing the counters).
+struct PendingCalls {
+    server: Option<&'static Stats>,
+    total: u64,
+    /// (command, calls, microseconds), a few distinct commands per batch.
+    by_command: Vec<(&'static CommandStats, u64, u64)>,
+}
+
+/// Distinct commands held before a flush.
+const PENDING_COMMANDS: usize = 16;
+
+thread_local! {
+    static PENDING: RefCell<PendingCalls> =
+        const { RefCell::new(PendingCalls { server: None, total: 0, by_command: Vec::new() }) };
+}
+
+impl PendingCalls {
+    fn flush(&mut self) {
+        if let Some(server) = self.server.take() {
+            Stats::incr_by(&server.total_commands, std::mem::take(&mut self.total));
+        }
+        for (command, calls, usec) in self.by_command.drain(..) {
+            Stats::incr_by(&command.calls, calls);
+            Stats::incr_by(&command.usec, usec);
+        }
+    }
+}
+
+/// Counts one call of a command that took `micros` (see [`PendingCalls`]).
+pub fn record_call(server: &'static Stats, command: &'static CommandStats, micros: u64) {
+    PENDING.with(|p| {
+        let mut p = p.borrow_mut();
+        let other_server = p.server.is_some_and(|s| !std::ptr::eq(s, server));
+        let full = p.by_command.len() == PENDING_COMMANDS && !p.by_command.iter().any(|e| std::ptr::eq(e.0, command));
+        if other_server || full {
+            p.flush();
+        }
+        p.server = Some(server);
+        p.total += 1;
+        match p.by_command.iter_mut().find(|e| std::ptr::eq(e.0, command)) {
+            Some(entry) => {
+                entry.1 += 1;
+                entry.2 += micros;
+            }
+            None => p.by_command.push((command, 1, micros)),
+        }
+    });
+}
+
+/// Adds this thread's pending command counts to the shared counters.
+pub fn flush_calls() {
+    PENDING.with(|p| {
+        if let Ok(mut p) = p.try_borrow_mut() {
+            p.flush();
+        }
+    });
+}
+
 /// One slow log record.
 #[derive(Debug, Clone)]
 pub struct SlowEntry {
@@ -163,5 +228,42 @@ impl SlowLog {
     /// SLOWLOG RESET.
     pub fn reset(&self) {
         self.entries.lock().clear();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn leaked<T: Default>() -> &'static T {
+        Box::leak(Box::default())
+    }
+
+    #[test]
+    fn pending_calls_reach_the_counters_on_flush_and_when_full() {
+        let server: &'static Stats = leaked();
+        let get: &'static CommandStats = leaked();
+        record_call(server, get, 3);
+        record_call(server, get, 4);
+        assert_eq!(get.calls.load(Ordering::Relaxed), 0, "held until the batch ends");
+        flush_calls();
+        assert_eq!((get.calls.load(Ordering::Relaxed), get.usec.load(Ordering::Relaxed)), (2, 7));
+        assert_eq!(server.total_commands.load(Ordering::Relaxed), 2);
+        // More distinct commands than are held: the oldest are flushed, none lost.
+        let many: Vec<&'static CommandStats> = (0..PENDING_COMMANDS * 2 + 1).map(|_| leaked()).collect();
+        for c in &many {
+            record_call(server, c, 1);
+        }
+        flush_calls();
+        assert!(many.iter().all(|c| c.calls.load(Ordering::Relaxed) == 1));
+        assert_eq!(server.total_commands.load(Ordering::Relaxed), 2 + many.len() as u64);
+        // Another server's calls are not added to the first one's total.
+        let other: &'static Stats = leaked();
+        record_call(server, get, 1);
+        record_call(other, get, 1);
+        flush_calls();
+        assert_eq!(server.total_commands.load(Ordering::Relaxed), 3 + many.len() as u64);
+        assert_eq!(other.total_commands.load(Ordering::Relaxed), 1);
+        assert_eq!(get.calls.load(Ordering::Relaxed), 4);
     }
 }
