@@ -197,11 +197,12 @@ impl Connection {
                 }
             }
             self.rbuf.advance(consumed);
-            crate::server::stats::flush_calls();
             // Commands pipelined behind a block (or sent during it) are
             // already in the buffer: run them before waiting for input.
             let resume = blocked.is_some();
             if let Some((args, request, before)) = blocked {
+                // The batch's earlier commands are counted before the wait.
+                crate::server::stats::flush_calls();
                 match self.wait_blocked(stream, client, &mut guards, &mut followups, args, request).await {
                     Some(frame) => emit(&mut self.wbuf, client, before, frame, &mut followups),
                     None => return,
@@ -216,8 +217,8 @@ impl Connection {
                 tokio::task::yield_now().await;
             }
             drain_inbox(&mut self.wbuf, client.protocol, &client.handle);
-            // A blocked command that ran again, and the connections that ran
-            // during the yield, counted calls too.
+            // Before the replies go out, every command behind them is counted
+            // (this batch's, and those of connections that ran during the yield).
             crate::server::stats::flush_calls();
             if !self.wbuf.is_empty() {
                 redirect.wait().await;

@@ -174,24 +174,24 @@ impl Guards {
 
     /// Locks the shards of `keys` in database `db`.
     pub fn ensure_keys<'k>(&mut self, ks: &'static Keyspace, db: usize, keys: impl Iterator<Item = &'k [u8]>) {
-        let mut wanted = std::mem::take(&mut self.scratch);
-        wanted.clear();
-        wanted.extend(keys.map(|k| (db, shard_of(hash_key(k)))));
-        self.ensure(ks, &mut wanted);
-        self.scratch = wanted;
+        self.ensure_hashed(ks, db, keys.map(hash_key));
     }
 
     /// [`Guards::ensure_keys`] for a command's own keys (from its key
     /// specs), keeping their hashes for [`Guards::command_hashes`].
     pub fn ensure_command_keys<'k>(&mut self, ks: &'static Keyspace, db: usize, keys: impl Iterator<Item = &'k [u8]>) {
+        let mut hashes = std::mem::take(&mut self.command_hashes);
+        hashes.clear();
+        hashes.extend(keys.map(hash_key));
+        self.ensure_hashed(ks, db, hashes.iter().copied());
+        self.command_hashes = hashes;
+    }
+
+    /// Locks the shards of keys with these hashes in database `db`.
+    fn ensure_hashed(&mut self, ks: &'static Keyspace, db: usize, hashes: impl Iterator<Item = u64>) {
         let mut wanted = std::mem::take(&mut self.scratch);
         wanted.clear();
-        self.command_hashes.clear();
-        for key in keys {
-            let h = hash_key(key);
-            self.command_hashes.push(h);
-            wanted.push((db, shard_of(h)));
-        }
+        wanted.extend(hashes.map(|h| (db, shard_of(h))));
         self.ensure(ks, &mut wanted);
         self.scratch = wanted;
     }

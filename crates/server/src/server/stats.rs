@@ -150,17 +150,18 @@ impl PendingCalls {
 pub fn record_call(server: &'static Stats, command: &'static CommandStats, micros: u64) {
     PENDING.with(|p| {
         let mut p = p.borrow_mut();
+        let mut at = p.by_command.iter().position(|e| std::ptr::eq(e.0, command));
         let other_server = p.server.is_some_and(|s| !std::ptr::eq(s, server));
-        let full = p.by_command.len() == PENDING_COMMANDS && !p.by_command.iter().any(|e| std::ptr::eq(e.0, command));
-        if other_server || full {
+        if other_server || (at.is_none() && p.by_command.len() == PENDING_COMMANDS) {
             p.flush();
+            at = None;
         }
         p.server = Some(server);
         p.total += 1;
-        match p.by_command.iter_mut().find(|e| std::ptr::eq(e.0, command)) {
-            Some(entry) => {
-                entry.1 += 1;
-                entry.2 += micros;
+        match at {
+            Some(i) => {
+                p.by_command[i].1 += 1;
+                p.by_command[i].2 += micros;
             }
             None => p.by_command.push((command, 1, micros)),
         }

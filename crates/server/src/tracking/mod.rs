@@ -274,7 +274,7 @@ impl Tracking {
         for (shard, layout) in self.shards.iter().zip(self.layouts.iter()) {
             let mut s = shard.lock();
             // Exact counts: reads of other databases may register meanwhile.
-            let (keys, _) = s.clear();
+            let keys = s.clear();
             layout.publish(&s);
             self.keys.fetch_sub(keys, Ordering::Relaxed);
         }

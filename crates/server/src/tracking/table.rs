@@ -258,11 +258,11 @@ impl TrackedKeys {
         (keys, items)
     }
 
-    /// Forgets everything; returns (keys, ids) dropped.
-    pub fn clear(&mut self) -> (usize, usize) {
-        let (keys, items) = (self.len, self.items);
+    /// Forgets everything; returns how many keys were dropped.
+    pub fn clear(&mut self) -> usize {
+        let keys = self.len;
         *self = TrackedKeys::default();
-        (keys, items)
+        keys
     }
 }
 
@@ -360,7 +360,9 @@ mod tests {
         }
         assert_eq!(t.remove_readers(&[2, 3]), (1, 3));
         assert_eq!(t.any().map(|(_, k)| k), Some(b"a".to_vec()));
-        assert_eq!(t.clear(), (1, 1));
+        assert_eq!(t.items(), 1);
+        assert_eq!(t.clear(), 1);
+        assert_eq!(t.items(), 0);
         assert!(t.any().is_none());
     }
 }
