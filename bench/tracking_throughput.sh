@@ -2,9 +2,12 @@
 # GET/SET throughput with 50 tracking clients against the untracked figure,
 # for hearth-server and redis-server, in one run.
 #
-# redis-benchmark cannot turn CLIENT TRACKING on, so the load comes from
-# bench/loadgen (one thread, RESP3, pipelined, random keys), shaped like
-# bench/compare.sh's runs: 50 clients, 200,000 requests per test over
+# `TRACKING=1 bench/compare.sh` measures the same with redis-benchmark's
+# --enable-tracking (RESP2, no pushes: GET and SET alone invalidate nobody).
+# Here the load comes from bench/loadgen (one thread, RESP3, pipelined,
+# random keys), which spends less per request than redis-benchmark, so the
+# server's own cost weighs more; it also runs a 50/50 mix whose writes send
+# real invalidations. The runs are shaped like compare.sh's: 50 clients, 200,000 requests per test over
 # 100,000 keys, 32-byte values, at P=1 and P=16. Every round starts a fresh
 # process of each server (order alternating), writes the keyspace, then
 # runs each test untracked and tracked (order alternating too). Prints per

@@ -210,6 +210,24 @@ fn config_set_errors_name_the_argument() {
 }
 
 #[test]
+fn busy_poll_is_set_at_startup_and_off_at_zero() {
+    let s = Server::new();
+    let mut c = s.raw();
+    assert_eq!(config_get(&mut c, "busy-poll-us"), "50");
+    assert_eq!(
+        c.cmd(&["CONFIG", "SET", "busy-poll-us", "0"]),
+        common::config_set_failed("busy-poll-us", "can't set immutable config")
+    );
+    let off = Server::start(&["--busy-poll-us", "0"]);
+    let mut c = off.raw();
+    assert_eq!(config_get(&mut c, "busy-poll-us"), "0");
+    for i in 0..100 {
+        let n = i.to_string();
+        assert_eq!(c.cmd(&["ECHO", &n]), bulk(&n));
+    }
+}
+
+#[test]
 fn config_subcommand_errors() {
     let s = Server::new();
     let mut c = s.raw();

@@ -202,6 +202,7 @@ pub fn params() -> &'static [Param] {
             int_param!("lfu-decay-time", lfu_decay_time, 0, I32),
             int_param!("hz", hz, 1, 500),
             int_param!("io-threads", io_threads, 1, 128, true),
+            int_param!("busy-poll-us", busy_poll_us, 0, 10_000, true),
             str_param!("save", save),
             bool_param!("appendonly", appendonly),
             str_param!("dir", dir),

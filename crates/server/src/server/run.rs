@@ -4,6 +4,7 @@
 //! shutdown on SIGTERM/SIGINT/SHUTDOWN.
 
 use std::net::{SocketAddr, TcpListener as StdListener};
+use std::os::fd::AsRawFd;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::thread::JoinHandle;
@@ -12,6 +13,7 @@ use std::time::Duration;
 use tokio::net::TcpStream;
 use tokio::sync::mpsc;
 
+use super::busy_poll::BusyPoll;
 use super::defrag::DefragSettings;
 use super::Shared;
 use crate::allocator::AllocatorStats;
@@ -113,13 +115,23 @@ fn runtime() -> tokio::runtime::Runtime {
 type Accepted = (std::net::TcpStream, Arc<crate::conn::client::ClientHandle>);
 
 fn worker(shared: &'static Shared, mut rx: mpsc::UnboundedReceiver<Accepted>) {
-    let rt = runtime();
+    let budget = Duration::from_micros(shared.config.read().busy_poll_us);
+    let busy = BusyPoll::new(budget).map(Arc::new);
+    let mut builder = tokio::runtime::Builder::new_current_thread();
+    builder.enable_all();
+    if let Some(busy) = busy.clone() {
+        builder.on_thread_park(move || busy.spin());
+    }
+    let rt = builder.build().expect("tokio runtime builds");
     let local = tokio::task::LocalSet::new();
     local.block_on(&rt, async move {
         while let Some((stream, handle)) = rx.recv().await {
             // Re-register the socket with this worker's reactor.
             match TcpStream::from_std(stream) {
                 Ok(stream) => {
+                    if let Some(busy) = &busy {
+                        busy.watch(stream.as_raw_fd());
+                    }
                     tokio::task::spawn_local(crate::conn::serve(shared, stream, handle));
                 }
                 Err(_) => shared.clients.remove(handle.id),
