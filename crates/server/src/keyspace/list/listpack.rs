@@ -15,7 +15,7 @@
 
 use std::sync::atomic::{AtomicI32, Ordering};
 
-use crate::keyspace::alloc::{reserve_class, shrink_class};
+use super::gapbuf::GapBuf;
 use bytes::Bytes;
 
 /// Bytes of Redis's listpack header (total bytes + element count) plus the
@@ -241,7 +241,7 @@ const NO_CONVERSION: i32 = i32::MIN;
 /// A packed run of elements (Redis listpack entries, without the header).
 #[derive(Debug)]
 pub struct Listpack {
-    buf: Vec<u8>,
+    buf: GapBuf,
     len: u32,
     /// A conversion to quicklist that Redis would already have made, with
     /// the fill to use, recorded by a command that changed nothing else
@@ -252,7 +252,7 @@ pub struct Listpack {
 
 impl Default for Listpack {
     fn default() -> Self {
-        Listpack { buf: Vec::new(), len: 0, pending: AtomicI32::new(NO_CONVERSION) }
+        Listpack { buf: GapBuf::default(), len: 0, pending: AtomicI32::new(NO_CONVERSION) }
     }
 }
 
@@ -386,10 +386,13 @@ impl Listpack {
     /// [`Listpack::end`]).
     pub fn insert(&mut self, p: usize, v: &[u8]) {
         let (int, size) = plan(v);
-        let old = self.buf.len();
-        reserve_class(&mut self.buf, size);
-        self.buf.resize(old + size, 0);
-        self.buf.copy_within(p..old, p + size);
+        if p == 0 && !self.buf.is_empty() {
+            self.buf.grow_front(size);
+        } else {
+            let old = self.buf.len();
+            self.buf.grow_back(size);
+            self.buf.copy_within(p..old, p + size);
+        }
         write_entry(&mut self.buf[p..p + size], v, int);
         self.len += 1;
     }
@@ -411,8 +414,7 @@ impl Listpack {
         let old_size = self.entry_len(p);
         let old = self.buf.len();
         if size > old_size {
-            reserve_class(&mut self.buf, size - old_size);
-            self.buf.resize(old + size - old_size, 0);
+            self.buf.grow_back(size - old_size);
             self.buf.copy_within(p + old_size..old, p + size);
         } else if size < old_size {
             self.buf.copy_within(p + old_size..old, p + size);
@@ -431,7 +433,7 @@ impl Listpack {
             q += self.entry_len(q);
             removed += 1;
         }
-        self.buf.drain(p..q);
+        self.buf.remove(p, q);
         self.len -= removed as u32;
         self.shrink();
         removed
@@ -476,7 +478,6 @@ impl Listpack {
             *self = other;
             return;
         }
-        self.buf.reserve_exact(other.buf.len());
         self.buf.extend_from_slice(&other.buf);
         self.len += other.len;
     }
@@ -486,7 +487,11 @@ impl Listpack {
         let Some(p) = self.seek(at as i64) else {
             return Listpack::new();
         };
-        let tail = Listpack { buf: self.buf[p..].to_vec(), len: self.len - at as u32, ..Listpack::default() };
+        let tail = Listpack {
+            buf: GapBuf::from_vec(self.buf[p..].to_vec()),
+            len: self.len - at as u32,
+            ..Listpack::default()
+        };
         self.buf.truncate(p);
         self.buf.shrink_to_fit();
         self.len = at as u32;
@@ -518,7 +523,7 @@ impl Listpack {
     /// Releases spare capacity after a deletion, as `lpShrinkToFit` does
     /// (down to the allocator's size class, which it would keep anyway).
     fn shrink(&mut self) {
-        shrink_class(&mut self.buf);
+        self.buf.shrink();
     }
 
     /// Iterates over the elements from the one at `p` towards the tail or,

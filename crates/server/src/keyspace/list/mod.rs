@@ -20,6 +20,7 @@
 //! `pop_front`/`pop_back`) that do both, for blocking pops and LMOVE-like
 //! callers. Nothing here knows about keys, replies or notifications.
 
+mod gapbuf;
 mod listpack;
 mod quicklist;
 
