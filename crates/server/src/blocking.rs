@@ -149,6 +149,7 @@ impl Blocking {
         let q = self.queues.lock();
         if let Some(w) = q.get(&(db, Bytes::copy_from_slice(key))).and_then(|l| l.front()) {
             w.notify.notify_one();
+            crate::server::busy_poll::poke();
         }
     }
 
@@ -158,6 +159,7 @@ impl Blocking {
             Some(w) => {
                 *w.unblock.lock() = Some(how);
                 w.notify.notify_one();
+                crate::server::busy_poll::poke();
                 true
             }
             None => false,

@@ -60,6 +60,7 @@ impl Inbox {
         // own reply goes out only after this, which orders invalidations.
         self.bytes.fetch_add(size, Ordering::SeqCst);
         self.notify.notify_one();
+        crate::server::busy_poll::poke();
     }
 
     /// Takes everything queued.
@@ -81,6 +82,7 @@ impl Inbox {
         if self.written.load(Ordering::SeqCst) < drained {
             self.written.store(drained, Ordering::SeqCst);
             self.written_notify.notify_waiters();
+            crate::server::busy_poll::poke();
         }
     }
 
@@ -112,6 +114,7 @@ impl Inbox {
     /// Wakes the connection without a message (kill, pause end).
     pub fn wake(&self) {
         self.notify.notify_one();
+        crate::server::busy_poll::poke();
     }
 }
 

@@ -2,7 +2,7 @@
 //! worker threads, the cron thread (active expiry, idle timeouts, active
 //! defrag) and graceful shutdown.
 
-mod busy_poll;
+pub mod busy_poll;
 pub mod defrag;
 mod run;
 pub mod stats;

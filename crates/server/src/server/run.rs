@@ -163,6 +163,7 @@ fn accept_loop(shared: &'static Shared, listener: StdListener, senders: Vec<mpsc
                     if let Some(stream) = admit(shared, stream, peer).await.and_then(|s| s.into_std().ok()) {
                         let handle = crate::conn::register(shared, peer, local);
                         let _ = senders[next % senders.len()].send((stream, handle));
+                        super::busy_poll::poke();
                         next += 1;
                     }
                 }
