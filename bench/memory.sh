@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Memory of hearth-server against redis-server, side by side, one run.
 #
-# Three cases, each loaded into a fresh process of each server through
+# Four cases, each loaded into a fresh process of each server through
 # `redis-cli --pipe` (the same RESP file for both):
 #
 #   strings  KEYS keys `key:%010d`, VALUE_SIZE-byte values (SET);
@@ -9,7 +9,10 @@
 #            HASH_VALUE_SIZE-byte values `v<key>:<field>xxx...` (never
 #            integers) (one HSET each);
 #   zsets    ZSETS sorted sets `zset:%07d` of ZSET_MEMBERS members `m:%d`,
-#            scores i * 1.5 (integers and halves) (one ZADD each).
+#            scores i * 1.5 (integers and halves) (one ZADD each);
+#   lists    LISTS lists `list:%07d` of LIST_ELEMS LIST_VALUE_SIZE-byte
+#            elements, one LPUSH per element (pushes at the head: the
+#            worst case for spare room) (not in the default CASES).
 #
 # For each: VmRSS (/proc/PID/status) and INFO used_memory empty and loaded;
 # bytes = growth / keys and / elements (fields, members; keys for strings).
@@ -23,7 +26,8 @@
 #
 # Environment (defaults): CASES (strings,hashes,zsets), KEYS (1000000),
 # VALUE_SIZE (32), HASHES (100000), HASH_FIELDS (10), HASH_VALUE_SIZE (12),
-# ZSETS (10000), ZSET_MEMBERS (100), SERVERS ("hearth redis"), HEARTH_BIN
+# ZSETS (10000), ZSET_MEMBERS (100), LISTS (20000), LIST_ELEMS (100),
+# LIST_VALUE_SIZE (24), SERVERS ("hearth redis"), HEARTH_BIN
 # (target/release/hearth-server), REDIS_BIN, SKIP_BUILD=1 to skip cargo build.
 # bench/zset_memory.sh measures one big (skiplist) sorted set as well.
 set -euo pipefail
@@ -37,6 +41,9 @@ HASH_FIELDS="${HASH_FIELDS:-10}"
 HASH_VALUE_SIZE="${HASH_VALUE_SIZE:-12}"
 ZSETS="${ZSETS:-10000}"
 ZSET_MEMBERS="${ZSET_MEMBERS:-100}"
+LISTS="${LISTS:-20000}"
+LIST_ELEMS="${LIST_ELEMS:-100}"
+LIST_VALUE_SIZE="${LIST_VALUE_SIZE:-24}"
 SERVERS="${SERVERS:-hearth redis}"
 
 bench_init
@@ -86,11 +93,26 @@ gen_zsets() {
     }' >"$1"
 }
 
+gen_lists() {
+    NKEYS="$LISTS" NELEMS=$((LISTS * LIST_ELEMS)) FIRST="$(printf 'list:%07d' 0)"
+    awk -v n="$LISTS" -v m="$LIST_ELEMS" -v size="$LIST_VALUE_SIZE" 'BEGIN {
+        pad = ""
+        while (length(pad) < size) pad = pad "x"
+        for (k = 0; k < n; k++) {
+            key = sprintf("list:%07d", k)
+            for (i = 0; i < m; i++) {
+                v = substr("v" k ":" i pad, 1, size)
+                printf "*3\r\n$5\r\nLPUSH\r\n$%d\r\n%s\r\n$%d\r\n%s\r\n", length(key), key, length(v), v
+            }
+        }
+    }' >"$1"
+}
+
 declare -A RSS_KEY RSS_ELEM USED_KEY USED_ELEM ENC
 IFS=, read -r -a case_list <<<"$CASES"
 read -r -a server_list <<<"$SERVERS"
 for c in "${case_list[@]}"; do
-    declare -F "gen_$c" >/dev/null || die "unknown case $c (strings, hashes or zsets)"
+    declare -F "gen_$c" >/dev/null || die "unknown case $c (strings, hashes, zsets or lists)"
     load="$BENCH_TMP/$c.resp"
     echo "+ generating the $c case as RESP into $load" >&2
     "gen_$c" "$load"

@@ -520,6 +520,12 @@ impl Listpack {
         removed
     }
 
+    /// Gives back the room kept in front for pushes at the head (the
+    /// listpack no longer takes them).
+    pub fn release_front_room(&mut self) {
+        self.buf.shrink_front();
+    }
+
     /// Releases spare capacity after a deletion, as `lpShrinkToFit` does
     /// (down to the allocator's size class, which it would keep anyway).
     fn shrink(&mut self) {

@@ -277,6 +277,9 @@ impl Quicklist {
         } else if self.allow_insert(Some(0), v.len()) {
             self.modify(0, |n| n.lp_mut().push_front(v));
         } else {
+            if let Some(Node::Packed(_)) = self.nodes.front() {
+                self.modify(0, |n| n.lp_mut().release_front_room());
+            }
             self.insert_node(0, Node::packed_with(v));
         }
     }
